@@ -1,0 +1,7 @@
+/* Obsolete, empty: kept so that old includes still resolve. */
+#ifndef _LIBNETFILTER_CONNTRACK_IPV6_H_
+#define _LIBNETFILTER_CONNTRACK_IPV6_H_
+
+#warning "Please, remove libnetfilter_conntrack_ipv6.h from your includes!"
+
+#endif

@@ -1,0 +1,2 @@
+/* bsf.c: see src/meson.build for what belongs here. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* filter_dump.c: see src/meson.build for what belongs here. */
+#include "internal.h"

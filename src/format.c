@@ -1,0 +1,2 @@
+/* format.c: see src/meson.build for what belongs here. */
+#include "internal.h"

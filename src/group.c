@@ -1,0 +1,2 @@
+/* group.c: see src/meson.build for what belongs here. */
+#include "internal.h"

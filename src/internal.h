@@ -1,0 +1,220 @@
+/*
+ * Internal object model shared by every part of the library.
+ *
+ * The design rule: one table (attr_table[], attr.c) describes every
+ * conntrack attribute once -- where it lives in struct nf_conntrack, how
+ * big it is, how it is copied and compared -- and the generic getters,
+ * setters, copy and compare follow from it. Code that needs per-attribute
+ * behaviour (netlink codec, formatting) reads fields of the object
+ * directly, never through the public getters.
+ *
+ * Invariant: an all-zero block of nfct_maxsize() bytes is a valid, empty
+ * object. Programs (conntrackd) allocate objects on the stack that way and
+ * some copy them with memcpy(), so the object holds no pointer to itself
+ * and needs no constructor.
+ */
+#ifndef NFCT_INTERNAL_H
+#define NFCT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <errno.h>
+
+#include <libmnl/libmnl.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+
+#define NFCT_EXPORT __attribute__((visibility("default")))
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* An IPv4 or IPv6 address: IPv4 uses the first word only. */
+union nfct_addr {
+	uint32_t v4;
+	uint32_t v6[4];
+};
+
+/*
+ * One direction's tuple. As in the original library, the ICMP id shares
+ * storage with the source port and the ICMP type and code share storage
+ * with the destination port: reading one through the other gives the
+ * same bytes, and programs rely on that.
+ */
+struct nfct_tuple {
+	union nfct_addr src;
+	union nfct_addr dst;
+	uint8_t l3proto;
+	uint8_t l4proto;
+	uint16_t zone;
+	union {
+		uint16_t port;		/* network order */
+		uint16_t icmp_id;	/* network order */
+	} l4src;
+	union {
+		uint16_t port;		/* network order */
+		struct {
+			uint8_t type;
+			uint8_t code;
+		} icmp;
+	} l4dst;
+};
+
+/* Sequence number adjustment of one direction (CTA_SEQ_ADJ_*). */
+struct nfct_seqadj {
+	uint32_t correction_pos;
+	uint32_t offset_before;
+	uint32_t offset_after;
+};
+
+/* Packet and byte counters of one direction (CTA_COUNTERS_*). */
+struct nfct_counters {
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+enum { DIR_ORIG = 0, DIR_REPL = 1 };
+
+/* Number of 32-bit words in the attribute set bitmap. */
+#define ATTR_SET_WORDS ((ATTR_MAX + 31) / 32)
+
+struct nf_conntrack {
+	uint32_t set[ATTR_SET_WORDS];	/* which attributes are set */
+
+	struct nfct_tuple orig;
+	struct nfct_tuple repl;
+	struct nfct_tuple master;
+
+	uint32_t status;
+	uint32_t timeout;
+	uint32_t mark;
+	uint32_t secmark;
+	uint32_t use;
+	uint32_t id;
+	uint16_t zone;
+
+	/* protocol private state */
+	uint8_t tcp_state;
+	uint8_t tcp_wscale[2];		/* [DIR_ORIG], [DIR_REPL] */
+	uint8_t tcp_flags[2];
+	uint8_t tcp_mask[2];
+	uint8_t sctp_state;
+	uint8_t dccp_state;
+	uint8_t dccp_role;
+	uint32_t sctp_vtag[2];
+	uint64_t dccp_handshake_seq;
+
+	/* NAT: the IPv4 address uses the first word, like union nfct_addr */
+	union nfct_addr snat_addr;
+	union nfct_addr dnat_addr;
+	uint16_t snat_port;		/* network order */
+	uint16_t dnat_port;		/* network order */
+
+	struct nfct_seqadj seqadj[2];
+	struct nfct_counters counters[2];
+
+	uint64_t timestamp_start;
+	uint64_t timestamp_stop;
+	uint64_t timestamp_event;
+
+	uint32_t synproxy_isn;
+	uint32_t synproxy_its;
+	uint32_t synproxy_tsoff;
+
+	char helper_name[NFCT_HELPER_NAME_MAX];
+
+	/* owned heap data: freed by nfct_destroy(), deep-copied by copies */
+	char *secctx;
+	void *helper_info;
+	uint32_t helper_info_len;
+	struct nfct_bitmask *connlabels;
+	struct nfct_bitmask *connlabels_mask;
+};
+
+/* ---- the attribute table (attr.c) ---------------------------------- */
+
+/* How an attribute's value is stored and passed. */
+enum attr_kind {
+	AK_U8,
+	AK_U16,
+	AK_U32,
+	AK_U64,
+	AK_BYTES,	/* fixed-size byte array (IPv6 addresses) */
+	AK_STRING,	/* inline NUL-terminated string (helper name) */
+	AK_SECCTX,	/* owned string pointer */
+	AK_HELPER_INFO,	/* owned blob with length */
+	AK_BITMASK,	/* owned struct nfct_bitmask pointer */
+};
+
+/* Which part of the object an attribute belongs to (nfct_copy flags). */
+enum attr_scope {
+	AS_ORIG,
+	AS_REPL,
+	AS_META,
+};
+
+struct attr_desc {
+	uint16_t offset;	/* offset of the value in struct nf_conntrack */
+	uint8_t size;		/* bytes of storage (0: not inline) */
+	uint8_t kind;		/* enum attr_kind */
+	uint8_t scope;		/* enum attr_scope */
+	const char *name;	/* for diagnostics and docs */
+};
+
+extern const struct attr_desc attr_table[ATTR_MAX];
+
+/* Pointer to an attribute's inline storage. */
+static inline void *attr_ptr(struct nf_conntrack *ct, int type)
+{
+	return (char *)ct + attr_table[type].offset;
+}
+
+static inline const void *attr_cptr(const struct nf_conntrack *ct, int type)
+{
+	return (const char *)ct + attr_table[type].offset;
+}
+
+/* ---- attribute set bitmap ------------------------------------------ */
+
+static inline bool attr_isset(const struct nf_conntrack *ct, int type)
+{
+	return ct->set[type >> 5] & (1u << (type & 31));
+}
+
+static inline void attr_mark(struct nf_conntrack *ct, int type)
+{
+	ct->set[type >> 5] |= 1u << (type & 31);
+}
+
+static inline void attr_clear(struct nf_conntrack *ct, int type)
+{
+	ct->set[type >> 5] &= ~(1u << (type & 31));
+}
+
+/* Store a value into an attribute and mark it set (no range check). */
+void attr_store(struct nf_conntrack *ct, int type, const void *value,
+		size_t len);
+
+/* Copy one attribute from src to dst, deep-copying heap values. */
+void attr_copy(struct nf_conntrack *dst, const struct nf_conntrack *src,
+	       int type);
+
+/* Free the heap data an object owns and forget it. */
+void object_release(struct nf_conntrack *ct);
+
+/* ---- netlink codec (build.c / parse.c) ------------------------------ */
+
+int nfct_build_tuple(struct nlmsghdr *nlh, const struct nfct_tuple *t,
+		     int type);
+int nfct_parse_tuple(const struct nlattr *attr, struct nfct_tuple *t,
+		     int dir, uint32_t *set);
+
+/* ---- misc helpers --------------------------------------------------- */
+
+/* Bitmask layout shared by bitmask.c and the codec. */
+struct nfct_bitmask {
+	unsigned int words;	/* number of 32-bit words in bits[] */
+	uint32_t bits[];
+};
+
+#endif /* NFCT_INTERNAL_H */

@@ -1,0 +1,279 @@
+/*
+ * Conntrack objects: allocation and attribute access. Everything here
+ * is generic over attr_table[] (attr.c).
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+
+/**
+ * nfct_new - allocate an empty conntrack object
+ *
+ * Returns the object, or NULL with errno set (ENOMEM) on failure.
+ * Release it with nfct_destroy().
+ */
+NFCT_EXPORT struct nf_conntrack *nfct_new(void)
+{
+	return calloc(1, sizeof(struct nf_conntrack));
+}
+
+/**
+ * nfct_destroy - release a conntrack object and the data it owns
+ * @ct: object from nfct_new() or nfct_clone(); NULL is ignored
+ */
+NFCT_EXPORT void nfct_destroy(struct nf_conntrack *ct)
+{
+	if (ct == NULL)
+		return;
+	object_release(ct);
+	free(ct);
+}
+
+/**
+ * nfct_sizeof - size of a conntrack object in bytes
+ * @ct: the object (unused: every object has the same size)
+ */
+NFCT_EXPORT size_t nfct_sizeof(const struct nf_conntrack *ct)
+{
+	(void)ct;
+	return sizeof(struct nf_conntrack);
+}
+
+/**
+ * nfct_maxsize - size of the largest conntrack object in bytes
+ *
+ * A zeroed block of this size is a valid empty object.
+ */
+NFCT_EXPORT size_t nfct_maxsize(void)
+{
+	return sizeof(struct nf_conntrack);
+}
+
+/**
+ * nfct_clone - allocate a deep copy of a conntrack object
+ * @ct: the object to copy
+ *
+ * Returns the copy, or NULL with errno set on failure.
+ */
+NFCT_EXPORT struct nf_conntrack *nfct_clone(const struct nf_conntrack *ct)
+{
+	struct nf_conntrack *c;
+
+	if (ct == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	c = nfct_new();
+	if (c == NULL)
+		return NULL;
+	nfct_copy(c, ct, NFCT_CP_OVERRIDE);
+	return c;
+}
+
+/**
+ * nfct_set_attr_l - set an attribute from a value of a given length
+ * @ct: the object
+ * @type: attribute (ATTR_*)
+ * @value: pointer to the value, of the type the attribute documents
+ * @len: length of @value; used only by variable-length attributes
+ *   (ATTR_HELPER_INFO)
+ *
+ * Unknown attributes and a NULL @value are ignored (errno EINVAL).
+ * ATTR_CONNLABELS and ATTR_CONNLABELS_MASK take ownership of the bitmask.
+ */
+NFCT_EXPORT void nfct_set_attr_l(struct nf_conntrack *ct,
+				 const enum nf_conntrack_attr type,
+				 const void *value, size_t len)
+{
+	if (unlikely(ct == NULL || (unsigned)type >= ATTR_MAX)) {
+		errno = EINVAL;
+		return;
+	}
+	if (unlikely(value == NULL && attr_table[type].kind != AK_BITMASK)) {
+		errno = EINVAL;
+		return;
+	}
+	attr_store(ct, type, value, len);
+}
+
+/**
+ * nfct_set_attr - set an attribute
+ * @ct: the object
+ * @type: attribute (ATTR_*)
+ * @value: pointer to the value, of the type the attribute documents
+ */
+NFCT_EXPORT void nfct_set_attr(struct nf_conntrack *ct,
+			       const enum nf_conntrack_attr type,
+			       const void *value)
+{
+	nfct_set_attr_l(ct, type, value, 0);
+}
+
+/** nfct_set_attr_u8 - set an 8-bit attribute */
+NFCT_EXPORT void nfct_set_attr_u8(struct nf_conntrack *ct,
+				  const enum nf_conntrack_attr type,
+				  uint8_t value)
+{
+	nfct_set_attr_l(ct, type, &value, sizeof(value));
+}
+
+/** nfct_set_attr_u16 - set a 16-bit attribute */
+NFCT_EXPORT void nfct_set_attr_u16(struct nf_conntrack *ct,
+				   const enum nf_conntrack_attr type,
+				   uint16_t value)
+{
+	nfct_set_attr_l(ct, type, &value, sizeof(value));
+}
+
+/** nfct_set_attr_u32 - set a 32-bit attribute */
+NFCT_EXPORT void nfct_set_attr_u32(struct nf_conntrack *ct,
+				   const enum nf_conntrack_attr type,
+				   uint32_t value)
+{
+	nfct_set_attr_l(ct, type, &value, sizeof(value));
+}
+
+/** nfct_set_attr_u64 - set a 64-bit attribute */
+NFCT_EXPORT void nfct_set_attr_u64(struct nf_conntrack *ct,
+				   const enum nf_conntrack_attr type,
+				   uint64_t value)
+{
+	nfct_set_attr_l(ct, type, &value, sizeof(value));
+}
+
+/**
+ * nfct_get_attr - get a pointer to an attribute's value
+ * @ct: the object
+ * @type: attribute (ATTR_*)
+ *
+ * Returns a pointer into the object, valid until the attribute changes
+ * or the object is destroyed; NULL if the attribute is unknown (errno
+ * EINVAL) or not set (errno ENODATA). ATTR_CONNLABELS returns the
+ * struct nfct_bitmask pointer itself.
+ */
+NFCT_EXPORT const void *nfct_get_attr(const struct nf_conntrack *ct,
+				      const enum nf_conntrack_attr type)
+{
+	if (unlikely(ct == NULL || (unsigned)type >= ATTR_MAX)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!attr_isset(ct, type)) {
+		errno = ENODATA;
+		return NULL;
+	}
+	switch (attr_table[type].kind) {
+	case AK_SECCTX:
+		return ct->secctx;
+	case AK_HELPER_INFO:
+		return ct->helper_info;
+	case AK_BITMASK:
+		return *(struct nfct_bitmask *const *)attr_cptr(ct, type);
+	default:
+		return attr_cptr(ct, type);
+	}
+}
+
+/** nfct_get_attr_u8 - get an 8-bit attribute, 0 if unset */
+NFCT_EXPORT uint8_t nfct_get_attr_u8(const struct nf_conntrack *ct,
+				     const enum nf_conntrack_attr type)
+{
+	const uint8_t *p = nfct_get_attr(ct, type);
+	return p ? *p : 0;
+}
+
+/** nfct_get_attr_u16 - get a 16-bit attribute, 0 if unset */
+NFCT_EXPORT uint16_t nfct_get_attr_u16(const struct nf_conntrack *ct,
+				       const enum nf_conntrack_attr type)
+{
+	const void *p = nfct_get_attr(ct, type);
+	uint16_t v = 0;
+
+	if (p)
+		memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/** nfct_get_attr_u32 - get a 32-bit attribute, 0 if unset */
+NFCT_EXPORT uint32_t nfct_get_attr_u32(const struct nf_conntrack *ct,
+				       const enum nf_conntrack_attr type)
+{
+	const void *p = nfct_get_attr(ct, type);
+	uint32_t v = 0;
+
+	if (p)
+		memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/** nfct_get_attr_u64 - get a 64-bit attribute, 0 if unset */
+NFCT_EXPORT uint64_t nfct_get_attr_u64(const struct nf_conntrack *ct,
+				       const enum nf_conntrack_attr type)
+{
+	const void *p = nfct_get_attr(ct, type);
+	uint64_t v = 0;
+
+	if (p)
+		memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/**
+ * nfct_attr_is_set - tell whether an attribute is set
+ *
+ * Returns 1 if set, 0 if not, -1 (errno EINVAL) for an unknown attribute.
+ */
+NFCT_EXPORT int nfct_attr_is_set(const struct nf_conntrack *ct,
+				 const enum nf_conntrack_attr type)
+{
+	if (unlikely(ct == NULL || (unsigned)type >= ATTR_MAX)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return attr_isset(ct, type);
+}
+
+/**
+ * nfct_attr_is_set_array - tell whether all of several attributes are set
+ * @type_array: the attributes
+ * @size: number of entries in @type_array
+ *
+ * Returns 1 if all are set, 0 if one is not, -1 (errno EINVAL) if one is
+ * unknown.
+ */
+NFCT_EXPORT int nfct_attr_is_set_array(const struct nf_conntrack *ct,
+				       const enum nf_conntrack_attr *type_array,
+				       int size)
+{
+	int i;
+
+	if (unlikely(ct == NULL || (type_array == NULL && size > 0))) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < size; i++) {
+		if (unlikely((unsigned)type_array[i] >= ATTR_MAX)) {
+			errno = EINVAL;
+			return -1;
+		}
+		if (!attr_isset(ct, type_array[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/**
+ * nfct_attr_unset - mark an attribute as not set
+ *
+ * Returns 0, or -1 (errno EINVAL) for an unknown attribute.
+ */
+NFCT_EXPORT int nfct_attr_unset(struct nf_conntrack *ct,
+				const enum nf_conntrack_attr type)
+{
+	if (unlikely(ct == NULL || (unsigned)type >= ATTR_MAX)) {
+		errno = EINVAL;
+		return -1;
+	}
+	attr_clear(ct, type);
+	return 0;
+}
