@@ -202,12 +202,27 @@ void attr_copy(struct nf_conntrack *dst, const struct nf_conntrack *src,
 /* Free the heap data an object owns and forget it. */
 void object_release(struct nf_conntrack *ct);
 
-/* ---- netlink codec (build.c / parse.c) ------------------------------ */
+/* ---- netlink codec (build.c / parse.c / filter_dump.c) -------------- */
 
+/* Exported by upstream too (with its own tuple layout); kept exported. */
 int nfct_build_tuple(struct nlmsghdr *nlh, const struct nfct_tuple *t,
 		     int type);
+int nfct_build_tuple_raw(struct nlmsghdr *nlh, const struct nfct_tuple *t);
 int nfct_parse_tuple(const struct nlattr *attr, struct nfct_tuple *t,
 		     int dir, uint32_t *set);
+
+/*
+ * Build the complete ctnetlink request for query @q (NFCT_Q_*) with its
+ * argument @data, as nfct_query() sends it, into @buf of @size bytes.
+ * Sequence number and port id are left 0 for the caller to fill in.
+ * Returns the message, or NULL with errno set (EINVAL, ENOSPC, ...).
+ */
+struct nlmsghdr *ct_query_build(void *buf, size_t size,
+				enum nf_conntrack_query q, const void *data);
+
+/* Same for the expectation subsystem (NFEXP queries, issue 3). */
+struct nlmsghdr *exp_query_build(void *buf, size_t size,
+				 enum nf_conntrack_query q, const void *data);
 
 /* ---- misc helpers --------------------------------------------------- */
 
