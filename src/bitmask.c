@@ -11,19 +11,23 @@ static size_t bitmask_bytes(unsigned int words)
 	return sizeof(struct nfct_bitmask) + words * sizeof(uint32_t);
 }
 
+/* Largest maxbit accepted, as in the original library. */
+#define BITMASK_MAXBIT_LIMIT	0xffff
+
 /**
  * nfct_bitmask_new - allocate a cleared bitmask
- * @maxbit: highest bit number the mask must hold
+ * @maxbit: highest bit number the mask must hold, at most 65535
  *
  * The mask is rounded up to whole 32-bit words, so nfct_bitmask_maxbit()
- * may report more. Returns NULL (errno ENOMEM or EINVAL) on failure.
+ * may report more. Returns NULL on failure, errno ENOMEM, or EINVAL when
+ * @maxbit is too big.
  */
 NFCT_EXPORT struct nfct_bitmask *nfct_bitmask_new(unsigned int maxbit)
 {
 	unsigned int words;
 	struct nfct_bitmask *b;
 
-	if (maxbit > 1023) {	/* 1024 bits: far beyond the kernel's 128 */
+	if (maxbit > BITMASK_MAXBIT_LIMIT) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -34,7 +38,12 @@ NFCT_EXPORT struct nfct_bitmask *nfct_bitmask_new(unsigned int maxbit)
 	return b;
 }
 
-/** nfct_bitmask_clone - allocate a copy of a bitmask, NULL on failure */
+/**
+ * nfct_bitmask_clone - allocate a copy of a bitmask
+ * @b: the mask to copy
+ *
+ * Returns the copy, or NULL with errno ENOMEM, or EINVAL if @b is NULL.
+ */
 NFCT_EXPORT struct nfct_bitmask *nfct_bitmask_clone(const struct nfct_bitmask *b)
 {
 	struct nfct_bitmask *c;
@@ -49,51 +58,89 @@ NFCT_EXPORT struct nfct_bitmask *nfct_bitmask_clone(const struct nfct_bitmask *b
 	return c;
 }
 
-/** nfct_bitmask_maxbit - highest bit number the mask holds */
+/**
+ * nfct_bitmask_maxbit - highest bit number the mask holds
+ * @b: the mask
+ *
+ * Returns a multiple of 32 minus one; 0 if @b is NULL.
+ */
 NFCT_EXPORT unsigned int nfct_bitmask_maxbit(const struct nfct_bitmask *b)
 {
+	if (b == NULL)
+		return 0;
 	return b->words * 32 - 1;
 }
 
-/** nfct_bitmask_set_bit - set a bit; bits beyond maxbit are ignored */
+/**
+ * nfct_bitmask_set_bit - set a bit
+ * @b: the mask; NULL is ignored
+ * @bit: bit number; bits beyond maxbit are ignored
+ */
 NFCT_EXPORT void nfct_bitmask_set_bit(struct nfct_bitmask *b, unsigned int bit)
 {
-	if (bit / 32 < b->words)
+	if (b && bit / 32 < b->words)
 		b->bits[bit / 32] |= 1u << (bit % 32);
 }
 
-/** nfct_bitmask_test_bit - 1 if a bit is set, 0 if not or beyond maxbit */
+/**
+ * nfct_bitmask_test_bit - test a bit
+ * @b: the mask
+ * @bit: bit number
+ *
+ * Returns 1 if the bit is set, 0 if not, beyond maxbit or @b is NULL.
+ */
 NFCT_EXPORT int nfct_bitmask_test_bit(const struct nfct_bitmask *b,
 				      unsigned int bit)
 {
-	if (bit / 32 >= b->words)
+	if (b == NULL || bit / 32 >= b->words)
 		return 0;
 	return (b->bits[bit / 32] >> (bit % 32)) & 1;
 }
 
-/** nfct_bitmask_unset_bit - clear a bit; bits beyond maxbit are ignored */
+/**
+ * nfct_bitmask_unset_bit - clear a bit
+ * @b: the mask; NULL is ignored
+ * @bit: bit number; bits beyond maxbit are ignored
+ */
 NFCT_EXPORT void nfct_bitmask_unset_bit(struct nfct_bitmask *b, unsigned int bit)
 {
-	if (bit / 32 < b->words)
+	if (b && bit / 32 < b->words)
 		b->bits[bit / 32] &= ~(1u << (bit % 32));
 }
 
-/** nfct_bitmask_destroy - release a bitmask; NULL is ignored */
+/**
+ * nfct_bitmask_destroy - release a bitmask
+ * @b: the mask; NULL is ignored
+ */
 NFCT_EXPORT void nfct_bitmask_destroy(struct nfct_bitmask *b)
 {
 	free(b);
 }
 
-/** nfct_bitmask_clear - clear every bit */
+/**
+ * nfct_bitmask_clear - clear every bit
+ * @b: the mask; NULL is ignored
+ */
 NFCT_EXPORT void nfct_bitmask_clear(struct nfct_bitmask *b)
 {
+	if (b == NULL)
+		return;
 	memset(b->bits, 0, b->words * sizeof(uint32_t));
 }
 
-/** nfct_bitmask_equal - true if both masks have the same size and bits */
+/**
+ * nfct_bitmask_equal - compare two bitmasks
+ * @b1: a mask
+ * @b2: another mask
+ *
+ * Returns true if both have the same size and the same bits set (masks
+ * of different sizes are never equal), or if both are NULL.
+ */
 NFCT_EXPORT bool nfct_bitmask_equal(const struct nfct_bitmask *b1,
 				    const struct nfct_bitmask *b2)
 {
+	if (b1 == NULL || b2 == NULL)
+		return b1 == b2;
 	if (b1->words != b2->words)
 		return false;
 	return memcmp(b1->bits, b2->bits, b1->words * sizeof(uint32_t)) == 0;
