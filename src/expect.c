@@ -1,2 +1,563 @@
-/* expect.c: see src/meson.build for what belongs here. */
+/*
+ * Expectation objects (nfexp_*): what the kernel expects a related
+ * connection to look like (FTP data channels, SIP media, ...).
+ *
+ * An expectation holds four tuples -- master, expected, mask and NAT --
+ * each stored as the leading part of a struct nf_conntrack (its set
+ * bitmap and original tuple). nfexp_get_attr() on one of them returns a
+ * pointer that the nfct_get_attr*() family reads like a conntrack object
+ * for the original-tuple attributes. Like a conntrack object, a zeroed
+ * block of nfexp_maxsize() bytes is a valid empty expectation and the
+ * object can be copied with memcpy() (conntrackd does).
+ */
+#include <stdlib.h>
+#include <arpa/inet.h>
+
 #include "internal.h"
+
+/* The leading part of struct nf_conntrack: attribute bits and orig tuple. */
+struct ct_head {
+	uint32_t set[ATTR_SET_WORDS];
+	struct nfct_tuple orig;
+};
+
+_Static_assert(offsetof(struct nf_conntrack, set) == offsetof(struct ct_head, set) &&
+	       offsetof(struct nf_conntrack, orig) == offsetof(struct ct_head, orig),
+	       "struct ct_head must be a prefix of struct nf_conntrack");
+
+#define EXP_FN_MAX 24	/* expectation function name, NUL included */
+
+struct nf_expect {
+	uint32_t set;			/* bit per ATTR_EXP_* */
+	struct ct_head master;
+	struct ct_head expected;
+	struct ct_head mask;
+	struct ct_head nat;
+	uint32_t timeout;
+	uint32_t flags;
+	uint32_t class;
+	uint32_t id;
+	uint16_t zone;
+	uint8_t nat_dir;
+	char helper_name[NFCT_HELPER_NAME_MAX];
+	char expectfn[EXP_FN_MAX];
+};
+
+/* Attributes whose storage is the original tuple (kept in a ct_head). */
+static const uint8_t orig_tuple_attrs[] = {
+	ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_SRC,
+	ATTR_ORIG_IPV6_DST, ATTR_ORIG_PORT_SRC, ATTR_ORIG_PORT_DST,
+	ATTR_ICMP_TYPE, ATTR_ICMP_CODE, ATTR_ICMP_ID, ATTR_ORIG_L3PROTO,
+	ATTR_ORIG_L4PROTO, ATTR_ORIG_ZONE,
+};
+
+static bool exp_isset(const struct nf_expect *exp, int type)
+{
+	return exp->set & (1u << type);
+}
+
+/* The ct_head an ATTR_EXP_* tuple attribute lives in, or NULL. */
+static struct ct_head *exp_head(struct nf_expect *exp, int type)
+{
+	switch (type) {
+	case ATTR_EXP_MASTER:
+		return &exp->master;
+	case ATTR_EXP_EXPECTED:
+		return &exp->expected;
+	case ATTR_EXP_MASK:
+		return &exp->mask;
+	case ATTR_EXP_NAT_TUPLE:
+		return &exp->nat;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Take the original tuple of a conntrack object. Only the bits of the
+ * original-tuple attributes are kept: the head has no storage for the
+ * others, so claiming them would let readers run past it.
+ */
+static void head_from_ct(struct ct_head *h, const struct nf_conntrack *ct)
+{
+	memset(h, 0, sizeof(*h));
+	h->orig = ct->orig;
+	for (size_t i = 0; i < sizeof(orig_tuple_attrs); i++) {
+		int t = orig_tuple_attrs[i];
+		if (attr_isset(ct, t))
+			h->set[t >> 5] |= 1u << (t & 31);
+	}
+}
+
+/**
+ * nfexp_new - allocate an empty expectation object
+ *
+ * Returns the object, or NULL (errno ENOMEM). Release with nfexp_destroy().
+ */
+NFCT_EXPORT struct nf_expect *nfexp_new(void)
+{
+	return calloc(1, sizeof(struct nf_expect));
+}
+
+/** nfexp_destroy - release an expectation object; NULL is ignored */
+NFCT_EXPORT void nfexp_destroy(struct nf_expect *exp)
+{
+	free(exp);
+}
+
+/** nfexp_clone - allocate a copy of an expectation, NULL on failure */
+NFCT_EXPORT struct nf_expect *nfexp_clone(const struct nf_expect *exp)
+{
+	struct nf_expect *c;
+
+	if (exp == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	c = malloc(sizeof(*c));
+	if (c)
+		memcpy(c, exp, sizeof(*c));
+	return c;
+}
+
+/** nfexp_sizeof - size of an expectation object in bytes */
+NFCT_EXPORT size_t nfexp_sizeof(const struct nf_expect *exp)
+{
+	(void)exp;
+	return sizeof(struct nf_expect);
+}
+
+/**
+ * nfexp_maxsize - size of the largest expectation object in bytes
+ *
+ * A zeroed block of this size is a valid empty expectation, and
+ * expectations may be copied with memcpy() of this size.
+ */
+NFCT_EXPORT size_t nfexp_maxsize(void)
+{
+	return sizeof(struct nf_expect);
+}
+
+/* Copy a string into a fixed field, truncating, always terminated. */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	strncpy(dst, src, size);
+	dst[size - 1] = '\0';
+}
+
+/**
+ * nfexp_set_attr - set an expectation attribute
+ * @exp: the expectation
+ * @type: attribute (ATTR_EXP_*)
+ * @value: for ATTR_EXP_MASTER, _EXPECTED, _MASK and _NAT_TUPLE a
+ *   struct nf_conntrack * whose original tuple is copied; for the others
+ *   a pointer to the value of the documented type
+ *
+ * Unknown attributes and NULL values are ignored (errno EINVAL).
+ */
+NFCT_EXPORT void nfexp_set_attr(struct nf_expect *exp,
+				const enum nf_expect_attr type,
+				const void *value)
+{
+	struct ct_head *h;
+
+	if (exp == NULL || value == NULL || (unsigned)type >= ATTR_EXP_MAX) {
+		errno = EINVAL;
+		return;
+	}
+	h = exp_head(exp, type);
+	if (h) {
+		head_from_ct(h, value);
+	} else {
+		switch (type) {
+		case ATTR_EXP_TIMEOUT:
+			memcpy(&exp->timeout, value, sizeof(uint32_t));
+			break;
+		case ATTR_EXP_ZONE:
+			memcpy(&exp->zone, value, sizeof(uint16_t));
+			break;
+		case ATTR_EXP_FLAGS:
+			memcpy(&exp->flags, value, sizeof(uint32_t));
+			break;
+		case ATTR_EXP_HELPER_NAME:
+			copy_str(exp->helper_name, sizeof(exp->helper_name), value);
+			break;
+		case ATTR_EXP_CLASS:
+			memcpy(&exp->class, value, sizeof(uint32_t));
+			break;
+		case ATTR_EXP_NAT_DIR:
+			memcpy(&exp->nat_dir, value, sizeof(uint8_t));
+			break;
+		case ATTR_EXP_FN:
+			copy_str(exp->expectfn, sizeof(exp->expectfn), value);
+			break;
+		default:
+			return;
+		}
+	}
+	exp->set |= 1u << type;
+}
+
+/** nfexp_set_attr_u8 - set an 8-bit expectation attribute */
+NFCT_EXPORT void nfexp_set_attr_u8(struct nf_expect *exp,
+				   const enum nf_expect_attr type,
+				   uint8_t value)
+{
+	nfexp_set_attr(exp, type, &value);
+}
+
+/** nfexp_set_attr_u16 - set a 16-bit expectation attribute */
+NFCT_EXPORT void nfexp_set_attr_u16(struct nf_expect *exp,
+				    const enum nf_expect_attr type,
+				    uint16_t value)
+{
+	nfexp_set_attr(exp, type, &value);
+}
+
+/** nfexp_set_attr_u32 - set a 32-bit expectation attribute */
+NFCT_EXPORT void nfexp_set_attr_u32(struct nf_expect *exp,
+				    const enum nf_expect_attr type,
+				    uint32_t value)
+{
+	nfexp_set_attr(exp, type, &value);
+}
+
+/**
+ * nfexp_get_attr - get a pointer to an expectation attribute's value
+ *
+ * For the tuple attributes the pointer can be read with nfct_get_attr*()
+ * for the original-tuple attributes (addresses, ports, ICMP, protocols,
+ * zone). Returns NULL if unknown (errno EINVAL) or not set (ENODATA).
+ */
+NFCT_EXPORT const void *nfexp_get_attr(const struct nf_expect *exp,
+				       const enum nf_expect_attr type)
+{
+	struct nf_expect *e = (struct nf_expect *)exp;
+	struct ct_head *h;
+
+	if (exp == NULL || (unsigned)type >= ATTR_EXP_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!exp_isset(exp, type)) {
+		errno = ENODATA;
+		return NULL;
+	}
+	h = exp_head(e, type);
+	if (h)
+		return h;
+	switch (type) {
+	case ATTR_EXP_TIMEOUT:
+		return &exp->timeout;
+	case ATTR_EXP_ZONE:
+		return &exp->zone;
+	case ATTR_EXP_FLAGS:
+		return &exp->flags;
+	case ATTR_EXP_HELPER_NAME:
+		return exp->helper_name;
+	case ATTR_EXP_CLASS:
+		return &exp->class;
+	case ATTR_EXP_NAT_DIR:
+		return &exp->nat_dir;
+	case ATTR_EXP_FN:
+		return exp->expectfn;
+	default:
+		return NULL;
+	}
+}
+
+/** nfexp_get_attr_u8 - get an 8-bit expectation attribute, 0 if unset */
+NFCT_EXPORT uint8_t nfexp_get_attr_u8(const struct nf_expect *exp,
+				      const enum nf_expect_attr type)
+{
+	const uint8_t *p = nfexp_get_attr(exp, type);
+	return p ? *p : 0;
+}
+
+/** nfexp_get_attr_u16 - get a 16-bit expectation attribute, 0 if unset */
+NFCT_EXPORT uint16_t nfexp_get_attr_u16(const struct nf_expect *exp,
+					const enum nf_expect_attr type)
+{
+	const void *p = nfexp_get_attr(exp, type);
+	uint16_t v = 0;
+
+	if (p)
+		memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/** nfexp_get_attr_u32 - get a 32-bit expectation attribute, 0 if unset */
+NFCT_EXPORT uint32_t nfexp_get_attr_u32(const struct nf_expect *exp,
+					const enum nf_expect_attr type)
+{
+	const void *p = nfexp_get_attr(exp, type);
+	uint32_t v = 0;
+
+	if (p)
+		memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/**
+ * nfexp_attr_is_set - 1 if the attribute is set, 0 if not, -1 (EINVAL)
+ * for an unknown attribute
+ */
+NFCT_EXPORT int nfexp_attr_is_set(const struct nf_expect *exp,
+				  const enum nf_expect_attr type)
+{
+	if (exp == NULL || (unsigned)type >= ATTR_EXP_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	return exp_isset(exp, type);
+}
+
+/** nfexp_attr_unset - mark an attribute unset; -1 (EINVAL) if unknown */
+NFCT_EXPORT int nfexp_attr_unset(struct nf_expect *exp,
+				 const enum nf_expect_attr type)
+{
+	if (exp == NULL || (unsigned)type >= ATTR_EXP_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	exp->set &= ~(1u << type);
+	return 0;
+}
+
+/* ---- netlink codec ------------------------------------------------- */
+
+/* Emit a tuple nest from a head whose l3/l4 protocol fields are set. */
+static void put_tuple(struct nlmsghdr *nlh, const struct ct_head *h, int type)
+{
+	nfct_build_tuple(nlh, &h->orig, type);
+}
+
+/**
+ * nfexp_nlmsg_build - append an expectation's attributes to a message
+ * @nlh: message started by the caller (header and struct nfgenmsg)
+ * @exp: the expectation
+ *
+ * Emits the expected tuple, master tuple, mask (when its layer 3
+ * protocol is known), timeout, flags, zone, helper name, class, NAT and
+ * expectation function. Returns 0.
+ */
+NFCT_EXPORT int nfexp_nlmsg_build(struct nlmsghdr *nlh,
+				  const struct nf_expect *exp)
+{
+	if (nlh == NULL || exp == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (exp_isset(exp, ATTR_EXP_EXPECTED))
+		put_tuple(nlh, &exp->expected, CTA_EXPECT_TUPLE);
+	if (exp_isset(exp, ATTR_EXP_MASTER))
+		put_tuple(nlh, &exp->master, CTA_EXPECT_MASTER);
+	if (exp_isset(exp, ATTR_EXP_MASK) &&
+	    (exp->mask.set[0] & (1u << ATTR_ORIG_L3PROTO)))
+		put_tuple(nlh, &exp->mask, CTA_EXPECT_MASK);
+	if (exp_isset(exp, ATTR_EXP_TIMEOUT))
+		mnl_attr_put_u32(nlh, CTA_EXPECT_TIMEOUT, htonl(exp->timeout));
+	if (exp_isset(exp, ATTR_EXP_FLAGS))
+		mnl_attr_put_u32(nlh, CTA_EXPECT_FLAGS, htonl(exp->flags));
+	if (exp_isset(exp, ATTR_EXP_ZONE))
+		mnl_attr_put_u16(nlh, CTA_EXPECT_ZONE, htons(exp->zone));
+	if (exp_isset(exp, ATTR_EXP_HELPER_NAME))
+		mnl_attr_put_strz(nlh, CTA_EXPECT_HELP_NAME, exp->helper_name);
+	return 0;
+}
+
+/* Parse one tuple nest into a head; the family comes from the message. */
+static int get_tuple(const struct nlattr *attr, struct ct_head *h,
+		     uint8_t family)
+{
+	memset(h, 0, sizeof(*h));
+	if (nfct_parse_tuple(attr, &h->orig, DIR_ORIG, h->set) < 0)
+		return -1;
+	h->orig.l3proto = family;
+	h->set[ATTR_ORIG_L3PROTO >> 5] |= 1u << (ATTR_ORIG_L3PROTO & 31);
+	return 0;
+}
+
+/* Copy a string attribute into a fixed field if it is terminated. */
+static void get_str(const struct nlattr *a, char *dst, size_t size)
+{
+	size_t len = mnl_attr_get_payload_len(a);
+	const char *s = mnl_attr_get_payload(a);
+
+	if (len == 0 || memchr(s, '\0', len) == NULL)
+		len = len < size - 1 ? len : size - 1;
+	else
+		len = strnlen(s, size - 1);
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static bool attr_len_ok(const struct nlattr *a, size_t min)
+{
+	return mnl_attr_get_payload_len(a) >= min;
+}
+
+/**
+ * nfexp_nlmsg_parse - fill an expectation from a ctnetlink message
+ * @nlh: an IPCTNL_MSG_EXP_* message
+ * @exp: the object to fill (attributes absent from the message are kept)
+ *
+ * Returns 0, or -1 (errno EINVAL) if the message is malformed.
+ */
+NFCT_EXPORT int nfexp_nlmsg_parse(const struct nlmsghdr *nlh,
+				  struct nf_expect *exp)
+{
+	const struct nfgenmsg *nfg;
+	const struct nlattr *a;
+	struct ct_head *h;
+
+	if (nlh == NULL || exp == NULL ||
+	    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*nfg))) {
+		errno = EINVAL;
+		return -1;
+	}
+	nfg = mnl_nlmsg_get_payload(nlh);
+	mnl_attr_for_each(a, nlh, sizeof(*nfg)) {
+		int type = mnl_attr_get_type(a);
+		int attr = -1;
+
+		switch (type) {
+		case CTA_EXPECT_MASTER:
+			attr = ATTR_EXP_MASTER;
+			break;
+		case CTA_EXPECT_TUPLE:
+			attr = ATTR_EXP_EXPECTED;
+			break;
+		case CTA_EXPECT_MASK:
+			attr = ATTR_EXP_MASK;
+			break;
+		case CTA_EXPECT_TIMEOUT:
+			if (!attr_len_ok(a, 4))
+				goto bad;
+			exp->timeout = ntohl(mnl_attr_get_u32(a));
+			attr = ATTR_EXP_TIMEOUT;
+			break;
+		case CTA_EXPECT_ID:
+			if (!attr_len_ok(a, 4))
+				goto bad;
+			exp->id = ntohl(mnl_attr_get_u32(a));
+			break;
+		case CTA_EXPECT_ZONE:
+			if (!attr_len_ok(a, 2))
+				goto bad;
+			exp->zone = ntohs(mnl_attr_get_u16(a));
+			attr = ATTR_EXP_ZONE;
+			break;
+		case CTA_EXPECT_FLAGS:
+			if (!attr_len_ok(a, 4))
+				goto bad;
+			exp->flags = ntohl(mnl_attr_get_u32(a));
+			attr = ATTR_EXP_FLAGS;
+			break;
+		case CTA_EXPECT_CLASS:
+			if (!attr_len_ok(a, 4))
+				goto bad;
+			exp->class = ntohl(mnl_attr_get_u32(a));
+			attr = ATTR_EXP_CLASS;
+			break;
+		case CTA_EXPECT_HELP_NAME:
+			get_str(a, exp->helper_name, sizeof(exp->helper_name));
+			attr = ATTR_EXP_HELPER_NAME;
+			break;
+		case CTA_EXPECT_FN:
+			get_str(a, exp->expectfn, sizeof(exp->expectfn));
+			attr = ATTR_EXP_FN;
+			break;
+		case CTA_EXPECT_NAT: {
+			const struct nlattr *n;
+			mnl_attr_for_each_nested(n, a) {
+				switch (mnl_attr_get_type(n)) {
+				case CTA_EXPECT_NAT_DIR:
+					if (!attr_len_ok(n, 4))
+						goto bad;
+					exp->nat_dir = ntohl(mnl_attr_get_u32(n));
+					exp->set |= 1u << ATTR_EXP_NAT_DIR;
+					break;
+				case CTA_EXPECT_NAT_TUPLE:
+					if (get_tuple(n, &exp->nat, nfg->nfgen_family) < 0)
+						goto bad;
+					exp->set |= 1u << ATTR_EXP_NAT_TUPLE;
+					break;
+				}
+			}
+			break;
+		}
+		}
+		h = attr >= 0 ? exp_head(exp, attr) : NULL;
+		if (h && get_tuple(a, h, nfg->nfgen_family) < 0)
+			goto bad;
+		if (attr >= 0)
+			exp->set |= 1u << attr;
+	}
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+/* ---- comparison ---------------------------------------------------- */
+
+/* Compare one attribute: equal if both unset or both equal; one side
+ * unset counts as equal unless NFCT_CMP_STRICT or (NFCT_CMP_MASK and it
+ * is set in exp1). */
+static int cmp_one(const struct nf_expect *e1, const struct nf_expect *e2,
+		   int type, unsigned int flags, bool equal)
+{
+	bool a = exp_isset(e1, type), b = exp_isset(e2, type);
+
+	if (a && b)
+		return equal;
+	if (!a && !b)
+		return 1;
+	if ((flags & NFCT_CMP_MASK) && a)
+		return 0;
+	if (flags & NFCT_CMP_STRICT)
+		return 0;
+	return 1;
+}
+
+static bool head_equal(const struct ct_head *a, const struct ct_head *b)
+{
+	return memcmp(&a->orig, &b->orig, sizeof(a->orig)) == 0;
+}
+
+/**
+ * nfexp_cmp - compare two expectations
+ * @flags: 0, NFCT_CMP_STRICT or NFCT_CMP_MASK (see nfct_cmp())
+ *
+ * Compares the tuples, flags, zone, class, helper name and function.
+ * Returns 1 if they match, 0 if not.
+ */
+NFCT_EXPORT int nfexp_cmp(const struct nf_expect *exp1,
+			  const struct nf_expect *exp2, unsigned int flags)
+{
+	if (exp1 == NULL || exp2 == NULL) {
+		errno = EINVAL;
+		return 0;
+	}
+	return cmp_one(exp1, exp2, ATTR_EXP_MASTER, flags,
+		       head_equal(&exp1->master, &exp2->master)) &&
+	       cmp_one(exp1, exp2, ATTR_EXP_EXPECTED, flags,
+		       head_equal(&exp1->expected, &exp2->expected)) &&
+	       cmp_one(exp1, exp2, ATTR_EXP_MASK, flags,
+		       head_equal(&exp1->mask, &exp2->mask)) &&
+	       cmp_one(exp1, exp2, ATTR_EXP_NAT_TUPLE, flags,
+		       head_equal(&exp1->nat, &exp2->nat)) &&
+	       cmp_one(exp1, exp2, ATTR_EXP_FLAGS, flags,
+		       exp1->flags == exp2->flags) &&
+	       cmp_one(exp1, exp2, ATTR_EXP_ZONE, flags,
+		       exp1->zone == exp2->zone) &&
+	       cmp_one(exp1, exp2, ATTR_EXP_CLASS, flags,
+		       exp1->class == exp2->class) &&
+	       cmp_one(exp1, exp2, ATTR_EXP_NAT_DIR, flags,
+		       exp1->nat_dir == exp2->nat_dir) &&
+	       cmp_one(exp1, exp2, ATTR_EXP_HELPER_NAME, flags,
+		       strcmp(exp1->helper_name, exp2->helper_name) == 0) &&
+	       cmp_one(exp1, exp2, ATTR_EXP_FN, flags,
+		       strcmp(exp1->expectfn, exp2->expectfn) == 0);
+}
