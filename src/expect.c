@@ -561,3 +561,151 @@ NFCT_EXPORT int nfexp_cmp(const struct nf_expect *exp1,
 	       cmp_one(exp1, exp2, ATTR_EXP_FN, flags,
 		       strcmp(exp1->expectfn, exp2->expectfn) == 0);
 }
+
+/* ---- requests ------------------------------------------------------ */
+
+/* Start an expectation-subsystem request in buf. */
+static struct nlmsghdr *exp_put_header(void *buf, size_t size, uint8_t msg,
+				       uint16_t flags, uint8_t family)
+{
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfg;
+
+	if (size < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*nfg))) {
+		errno = ENOSPC;
+		return NULL;
+	}
+	memset(buf, 0, MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*nfg)));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK_EXP << 8) | msg;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = family;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = 0;
+	return nlh;
+}
+
+/* The family of an expectation request: the expected tuple's. */
+static uint8_t exp_family(const struct nf_expect *exp)
+{
+	return exp->expected.orig.l3proto;
+}
+
+struct nlmsghdr *exp_query_build(void *buf, size_t size,
+				 enum nf_conntrack_query q, const void *data)
+{
+	const struct nf_expect *exp = data;
+	struct nlmsghdr *nlh;
+	uint8_t msg;
+	uint16_t flags;
+
+	if (data == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	switch (q) {
+	case NFCT_Q_CREATE:
+		msg = IPCTNL_MSG_EXP_NEW;
+		flags = NLM_F_CREATE | NLM_F_ACK | NLM_F_EXCL;
+		break;
+	case NFCT_Q_CREATE_UPDATE:
+		msg = IPCTNL_MSG_EXP_NEW;
+		flags = NLM_F_CREATE | NLM_F_ACK;
+		break;
+	case NFCT_Q_UPDATE:
+		msg = IPCTNL_MSG_EXP_NEW;
+		flags = NLM_F_ACK;
+		break;
+	case NFCT_Q_GET:
+		msg = IPCTNL_MSG_EXP_GET;
+		flags = NLM_F_ACK;
+		break;
+	case NFCT_Q_DESTROY:
+		msg = IPCTNL_MSG_EXP_DELETE;
+		flags = NLM_F_ACK;
+		break;
+	case NFCT_Q_FLUSH:
+		return exp_put_header(buf, size, IPCTNL_MSG_EXP_DELETE, NLM_F_ACK,
+				      *(const uint32_t *)data);
+	case NFCT_Q_DUMP:
+		return exp_put_header(buf, size, IPCTNL_MSG_EXP_GET,
+				      NLM_F_ROOT | NLM_F_MATCH | NLM_F_ACK,
+				      *(const uint32_t *)data);
+	default:
+		errno = ENOTSUP;
+		return NULL;
+	}
+	nlh = exp_put_header(buf, size, msg, flags, exp_family(exp));
+	if (nlh == NULL)
+		return NULL;
+	/* 4 KiB always fits an expectation; smaller buffers are checked. */
+	if (size < 4096) {
+		errno = ENOSPC;
+		return NULL;
+	}
+	nfexp_nlmsg_build(nlh, exp);
+	return nlh;
+}
+
+/**
+ * nfexp_build_query - build an expectation request (deprecated)
+ * @ssh: libnfnetlink subsystem handle (used for the sequence number)
+ * @qt: query type (NFCT_Q_*)
+ * @data: struct nf_expect * or, for FLUSH and DUMP, uint32_t * family
+ * @buffer: where to build
+ * @size: size of @buffer
+ *
+ * Returns 0, or -1 with errno set.
+ */
+NFCT_EXPORT int nfexp_build_query(struct nfnl_subsys_handle *ssh,
+				  const enum nf_conntrack_query qt,
+				  const void *data, void *buffer,
+				  unsigned int size)
+{
+	struct nlmsghdr *nlh = exp_query_build(buffer, size, qt, data);
+
+	(void)ssh;
+	return nlh ? 0 : -1;
+}
+
+/**
+ * nfexp_build_expect - build an expectation message (deprecated)
+ * @ssh: libnfnetlink subsystem handle
+ * @req: buffer, at least 4 KiB
+ * @size: size of @req
+ * @type: message type (IPCTNL_MSG_EXP_*)
+ * @flags: netlink flags besides NLM_F_REQUEST
+ * @exp: the expectation
+ */
+NFCT_EXPORT int nfexp_build_expect(struct nfnl_subsys_handle *ssh, void *req,
+				   size_t size, uint16_t type, uint16_t flags,
+				   const struct nf_expect *exp)
+{
+	struct nlmsghdr *nlh;
+
+	(void)ssh;
+	if (req == NULL || exp == NULL || size < 4096) {
+		errno = EINVAL;
+		return -1;
+	}
+	nlh = exp_put_header(req, size, type, flags, exp_family(exp));
+	if (nlh == NULL)
+		return -1;
+	return nfexp_nlmsg_build(nlh, exp);
+}
+
+/**
+ * nfexp_parse_expect - parse an expectation message (deprecated)
+ *
+ * Returns the message type (NFCT_T_NEW, NFCT_T_DESTROY, ...) on success,
+ * NFCT_T_ERROR on failure.
+ */
+NFCT_EXPORT int nfexp_parse_expect(enum nf_conntrack_msg_type type,
+				   const struct nlmsghdr *nlh,
+				   struct nf_expect *exp)
+{
+	if (nfexp_nlmsg_parse(nlh, exp) < 0)
+		return NFCT_T_ERROR;
+	return type;
+}
