@@ -7,12 +7,23 @@
 #include "internal.h"
 
 #define F(field)  offsetof(struct nf_conntrack, field)
-#define A(id, field, kind, scope) \
-	[id] = { F(field), sizeof(((struct nf_conntrack *)0)->field), kind, scope, #id }
+#define FSIZE(field) sizeof(((struct nf_conntrack *)0)->field)
+#define A(id, field, k, sc) \
+	[id] = { .offset = F(field), .size = FSIZE(field), .kind = k, \
+		 .scope = sc, .name = #id }
 /* Attributes that alias storage smaller than their field (IPv4 in an
- * address union, ICMP type/code inside the destination port). */
-#define AS(id, field, size, kind, scope) \
-	[id] = { F(field), size, kind, scope, #id }
+ * address union). */
+#define AS(id, field, sz, k, sc) \
+	[id] = { .offset = F(field), .size = sz, .kind = k, .scope = sc, \
+		 .name = #id }
+/* Kernel-reported values the public setter only marks as set. */
+#define AN(id, field, k, sc) \
+	[id] = { .offset = F(field), .size = FSIZE(field), .kind = k, \
+		 .scope = sc, .flags = AF_NOSET, .name = #id }
+/* Heap-backed attributes: the slot holds a pointer. */
+#define AH(id, field, k, fl) \
+	[id] = { .offset = F(field), .size = 0, .kind = k, .scope = AS_META, \
+		 .flags = fl, .name = #id }
 
 const struct attr_desc attr_table[ATTR_MAX] = {
 	AS(ATTR_ORIG_IPV4_SRC, orig.src, 4, AK_U32, AS_ORIG),
@@ -41,11 +52,11 @@ const struct attr_desc attr_table[ATTR_MAX] = {
 	A(ATTR_DNAT_PORT, dnat_port, AK_U16, AS_META),
 	A(ATTR_TIMEOUT, timeout, AK_U32, AS_META),
 	A(ATTR_MARK, mark, AK_U32, AS_META),
-	A(ATTR_ORIG_COUNTER_PACKETS, counters[DIR_ORIG].packets, AK_U64, AS_META),
-	A(ATTR_REPL_COUNTER_PACKETS, counters[DIR_REPL].packets, AK_U64, AS_META),
-	A(ATTR_ORIG_COUNTER_BYTES, counters[DIR_ORIG].bytes, AK_U64, AS_META),
-	A(ATTR_REPL_COUNTER_BYTES, counters[DIR_REPL].bytes, AK_U64, AS_META),
-	A(ATTR_USE, use, AK_U32, AS_META),
+	AN(ATTR_ORIG_COUNTER_PACKETS, counters[DIR_ORIG].packets, AK_U64, AS_META),
+	AN(ATTR_REPL_COUNTER_PACKETS, counters[DIR_REPL].packets, AK_U64, AS_META),
+	AN(ATTR_ORIG_COUNTER_BYTES, counters[DIR_ORIG].bytes, AK_U64, AS_META),
+	AN(ATTR_REPL_COUNTER_BYTES, counters[DIR_REPL].bytes, AK_U64, AS_META),
+	AN(ATTR_USE, use, AK_U32, AS_META),
 	A(ATTR_ID, id, AK_U32, AS_META),
 	A(ATTR_STATUS, status, AK_U32, AS_META),
 	A(ATTR_TCP_FLAGS_ORIG, tcp_flags[DIR_ORIG], AK_U8, AS_META),
@@ -77,12 +88,12 @@ const struct attr_desc attr_table[ATTR_MAX] = {
 	A(ATTR_TCP_WSCALE_ORIG, tcp_wscale[DIR_ORIG], AK_U8, AS_META),
 	A(ATTR_TCP_WSCALE_REPL, tcp_wscale[DIR_REPL], AK_U8, AS_META),
 	A(ATTR_ZONE, zone, AK_U16, AS_META),
-	[ATTR_SECCTX] = { F(secctx), 0, AK_SECCTX, AS_META, "ATTR_SECCTX" },
-	A(ATTR_TIMESTAMP_START, timestamp_start, AK_U64, AS_META),
-	A(ATTR_TIMESTAMP_STOP, timestamp_stop, AK_U64, AS_META),
-	[ATTR_HELPER_INFO] = { F(helper_info), 0, AK_HELPER_INFO, AS_META, "ATTR_HELPER_INFO" },
-	[ATTR_CONNLABELS] = { F(connlabels), 0, AK_BITMASK, AS_META, "ATTR_CONNLABELS" },
-	[ATTR_CONNLABELS_MASK] = { F(connlabels_mask), 0, AK_BITMASK, AS_META, "ATTR_CONNLABELS_MASK" },
+	AH(ATTR_SECCTX, secctx, AK_SECCTX, AF_NOSET),
+	AN(ATTR_TIMESTAMP_START, timestamp_start, AK_U64, AS_META),
+	AN(ATTR_TIMESTAMP_STOP, timestamp_stop, AK_U64, AS_META),
+	AH(ATTR_HELPER_INFO, helper_info, AK_HELPER_INFO, 0),
+	AH(ATTR_CONNLABELS, connlabels, AK_BITMASK, 0),
+	AH(ATTR_CONNLABELS_MASK, connlabels_mask, AK_BITMASK, 0),
 	A(ATTR_ORIG_ZONE, orig.zone, AK_U16, AS_META),
 	A(ATTR_REPL_ZONE, repl.zone, AK_U16, AS_META),
 	A(ATTR_SNAT_IPV6, snat_addr, AK_BYTES, AS_META),
@@ -90,7 +101,7 @@ const struct attr_desc attr_table[ATTR_MAX] = {
 	A(ATTR_SYNPROXY_ISN, synproxy_isn, AK_U32, AS_META),
 	A(ATTR_SYNPROXY_ITS, synproxy_its, AK_U32, AS_META),
 	A(ATTR_SYNPROXY_TSOFF, synproxy_tsoff, AK_U32, AS_META),
-	A(ATTR_TIMESTAMP_EVENT, timestamp_event, AK_U64, AS_META),
+	AN(ATTR_TIMESTAMP_EVENT, timestamp_event, AK_U64, AS_META),
 };
 
 /* Free the bitmask or blob held in a heap-backed attribute slot. */
@@ -130,10 +141,16 @@ void attr_store(struct nf_conntrack *ct, int type, const void *value,
 		dst[d->size - 1] = '\0';
 		break;
 	}
-	case AK_SECCTX:
-		/* Like the original: the kernel does not take a security
-		 * context from userspace, so setting one only marks it. */
+	case AK_SECCTX: {
+		/* Only the parser gets here (the public setter does not
+		 * store a context, see AF_NOSET). */
+		char *str = strndup(value, len ? len : strlen(value));
+		if (str == NULL)
+			return;
+		free(ct->secctx);
+		ct->secctx = str;
 		break;
+	}
 	case AK_HELPER_INFO: {
 		void *blob = malloc(len ? len : 1);
 		if (blob == NULL)

@@ -43,7 +43,8 @@ NFCT_EXPORT void nfct_copy(struct nf_conntrack *dest,
 		errno = EINVAL;
 		return;
 	}
-	if (flags == NFCT_CP_OVERRIDE) {
+	/* NFCT_CP_OVERRIDE wins over every other flag, as in the original. */
+	if (flags & NFCT_CP_OVERRIDE) {
 		copy_whole(dest, source);
 		return;
 	}

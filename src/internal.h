@@ -93,16 +93,30 @@ struct nf_conntrack {
 	uint32_t id;
 	uint16_t zone;
 
-	/* protocol private state */
-	uint8_t tcp_state;
-	uint8_t tcp_wscale[2];		/* [DIR_ORIG], [DIR_REPL] */
-	uint8_t tcp_flags[2];
-	uint8_t tcp_mask[2];
-	uint8_t sctp_state;
-	uint8_t dccp_state;
-	uint8_t dccp_role;
-	uint32_t sctp_vtag[2];
-	uint64_t dccp_handshake_seq;
+	/*
+	 * Protocol private state. As in the original, TCP, SCTP and DCCP
+	 * share storage: the states are one byte, setting ATTR_DCCP_ROLE
+	 * changes ATTR_TCP_FLAGS_ORIG, ATTR_SCTP_VTAG_ORIG overlaps
+	 * ATTR_TCP_MASK_REPL and the window scales, ATTR_SCTP_VTAG_REPL
+	 * the DCCP handshake sequence. Programs see this, so keep it.
+	 */
+	union {
+		struct {
+			uint8_t tcp_state;
+			uint8_t tcp_flags[2];	/* [DIR_ORIG], [DIR_REPL] */
+			uint8_t tcp_mask[2];
+			uint8_t tcp_wscale[2];
+		};
+		struct {
+			uint8_t sctp_state;
+			uint32_t sctp_vtag[2];
+		};
+		struct {
+			uint8_t dccp_state;
+			uint8_t dccp_role;
+			uint64_t dccp_handshake_seq;
+		};
+	};
 
 	/* NAT: the IPv4 address uses the first word, like union nfct_addr */
 	union nfct_addr snat_addr;
@@ -153,11 +167,19 @@ enum attr_scope {
 	AS_META,
 };
 
+/* attr_desc.flags */
+enum {
+	AF_NOSET = 1 << 0,	/* nfct_set_attr() only marks it set, like the
+				 * original (counters, use, timestamps,
+				 * secctx: kernel-reported values) */
+};
+
 struct attr_desc {
 	uint16_t offset;	/* offset of the value in struct nf_conntrack */
 	uint8_t size;		/* bytes of storage (0: not inline) */
 	uint8_t kind;		/* enum attr_kind */
 	uint8_t scope;		/* enum attr_scope */
+	uint8_t flags;		/* AF_* */
 	const char *name;	/* for diagnostics and docs */
 };
 

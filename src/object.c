@@ -3,6 +3,7 @@
  * is generic over attr_table[] (attr.c).
  */
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #include "internal.h"
 
@@ -70,6 +71,34 @@ NFCT_EXPORT struct nf_conntrack *nfct_clone(const struct nf_conntrack *ct)
 	return c;
 }
 
+/*
+ * The ICMP type of the reply to a request of type @type, 255 if the type
+ * has no reply. As in the original, setting the ICMP attributes also
+ * fills in the reply tuple (not marked set) so that a later
+ * nfct_setobjopt(NFCT_SOPT_SETUP_REPLY) or a kernel request finds it.
+ */
+static uint8_t icmp_reply_type(uint8_t l3proto, uint8_t type)
+{
+	static const struct { uint8_t l3, a, b; } pairs[] = {
+		{ AF_INET, 8, 0 },	/* echo */
+		{ AF_INET, 13, 14 },	/* timestamp */
+		{ AF_INET, 15, 16 },	/* information */
+		{ AF_INET, 17, 18 },	/* address mask */
+		{ AF_INET6, 128, 129 },	/* echo */
+		{ AF_INET6, 139, 140 },	/* node information */
+	};
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		if (pairs[i].l3 != l3proto)
+			continue;
+		if (pairs[i].a == type)
+			return pairs[i].b;
+		if (pairs[i].b == type)
+			return pairs[i].a;
+	}
+	return 255;
+}
+
 /**
  * nfct_set_attr_l - set an attribute from a value of a given length
  * @ct: the object
@@ -93,7 +122,25 @@ NFCT_EXPORT void nfct_set_attr_l(struct nf_conntrack *ct,
 		errno = EINVAL;
 		return;
 	}
+	if (attr_table[type].flags & AF_NOSET) {
+		attr_mark(ct, type);
+		return;
+	}
 	attr_store(ct, type, value, len);
+	switch (type) {
+	case ATTR_ICMP_TYPE:
+		ct->repl.l4dst.icmp.type =
+			icmp_reply_type(ct->orig.l3proto, ct->orig.l4dst.icmp.type);
+		break;
+	case ATTR_ICMP_CODE:
+		ct->repl.l4dst.icmp.code = ct->orig.l4dst.icmp.code;
+		break;
+	case ATTR_ICMP_ID:
+		ct->repl.l4src.icmp_id = ct->orig.l4src.icmp_id;
+		break;
+	default:
+		break;
+	}
 }
 
 /**
