@@ -34,7 +34,7 @@ static char *example_path(const char *name)
 }
 
 /*
- * Run an example (argv[0] is its name) on library @lib, check its exit
+ * Run an example (argv[0] is its name, or a path) on library @lib, check its exit
  * status (0, or EXIT_FAILURE when @want_fail: not 127 for "could not
  * run" nor a crash) and return its stdout.
  */
@@ -43,7 +43,8 @@ static char *run_example(enum oracle_lib lib, int want_fail, char **argv)
 	struct oracle_out res;
 	char *out;
 
-	argv[0] = example_path(argv[0]);
+	if (strchr(argv[0], '/') == NULL)
+		argv[0] = example_path(argv[0]);
 	assert_int_equal(oracle_run(lib, argv, NULL, &res), 0);
 	if (res.status != (want_fail ? EXIT_FAILURE : 0))
 		fail_msg("%s exited %d, expected %d\n--- stdout\n%s--- stderr\n%s",
@@ -258,11 +259,47 @@ static void bad_args(enum oracle_lib lib)
 	table_has("src=", NULL, 0);
 }
 
+/*
+ * The same programs under valgrind: the library must not leak or touch
+ * memory it should not on these everyday paths. The reference run shows
+ * the examples themselves are clean.
+ */
+#define VALGRIND "/usr/bin/valgrind"
+#define VG(lib, ...) RUN(lib, VALGRIND, "-q", "--error-exitcode=99", \
+			 "--leak-check=full", "--errors-for-leak-kinds=definite", \
+			 __VA_ARGS__)
+
+static void under_valgrind(enum oracle_lib lib)
+{
+	char path[5][512];
+	const char *names[5] = { "conntrack_create", "conntrack_get",
+		"conntrack_update", "conntrack_dump", "conntrack_delete" };
+
+	if (access(VALGRIND, X_OK) != 0) {
+		if (test_in_ci())
+			fail_msg("valgrind is missing");
+		skip();
+	}
+	test_netns_enter();
+	for (int i = 0; i < 5; i++)
+		snprintf(path[i], sizeof(path[i]), "%s/%s", UTILS_DIR, names[i]);
+	free(VG(lib, path[0]));
+	free(VG(lib, path[1]));
+	free(VG(lib, path[2], "-m", "3"));
+	free(VG(lib, path[3]));
+	free(VG(lib, path[4]));
+	free(run_example(lib, 1, (char *[]){ VALGRIND, "-q",
+		"--error-exitcode=99", path[1], NULL }));	/* ENOENT path */
+	table_has("src=", NULL, 0);
+}
+
 static void test_lifecycle_ref(void **state) { (void)state; lifecycle(ORACLE_REF); }
 static void test_lifecycle_ours(void **state) { (void)state; lifecycle(ORACLE_OURS); }
 static void test_dump_filter_ref(void **state) { (void)state; dump_filter(ORACLE_REF); }
 static void test_dump_filter_ours(void **state) { (void)state; dump_filter(ORACLE_OURS); }
 static void test_bad_args_ref(void **state) { (void)state; bad_args(ORACLE_REF); }
+static void test_valgrind_ref(void **state) { (void)state; under_valgrind(ORACLE_REF); }
+static void test_valgrind_ours(void **state) { (void)state; under_valgrind(ORACLE_OURS); }
 static void test_bad_args_ours(void **state) { (void)state; bad_args(ORACLE_OURS); }
 
 /*
@@ -295,6 +332,8 @@ int main(void)
 		cmocka_unit_test(test_dump_filter_tuple_ours),
 		cmocka_unit_test(test_bad_args_ref),
 		cmocka_unit_test(test_bad_args_ours),
+		cmocka_unit_test(test_valgrind_ref),
+		cmocka_unit_test(test_valgrind_ours),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
