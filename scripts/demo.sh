@@ -14,7 +14,8 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-top=$(pwd)
+# conntrack, sysctl and ip live in sbin, often not in a user's PATH
+export PATH=$PATH:/usr/sbin:/sbin
 build=$(realpath -m "${BUILD:-build}")
 
 step() { printf '\n==> %s\n' "$*"; }
