@@ -8,7 +8,10 @@ s/^((\[[0-9]+\.[0-9]+\][[:space:]]*)?[[:space:]]*(\[[A-Z]+\][[:space:]]*)?((ipv4
 s/^\[[0-9]+\.[0-9]+\]/[STAMP]/
 s/\[(start|stop)=[^]]*\]/[\1=TIME]/g
 s/delta-time=[0-9]+/delta-time=DELTA/g
+# The conntrack id, not the ICMP id that follows the ICMP code.
+s/(code=[0-9]+ )id=([0-9]+)/\1@ICMPID@\2/g
 s/(^| )id=[0-9]+/\1id=ID/g
+s/@ICMPID@/id=/g
 # Save format (-o save) carries the timeout as -t.
 s/^(-[AD] )-t [0-9]+ /\1-t TIMEOUT /
 # XML.

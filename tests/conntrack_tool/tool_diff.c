@@ -168,8 +168,12 @@ static char *write_script(const struct scenario *sc)
 	for (int i = 0; i < sc->nlines; i++) {
 		const struct line *l = &sc->lines[i];
 
+		/*
+		 * Setup output goes to the script's stderr (shown on
+		 * failure), never into a compared section.
+		 */
 		if (l->kind == LINE_SETUP) {
-			fprintf(f, "%s\n", l->text);
+			fprintf(f, "{ %s\n} >&2\n", l->text);
 			continue;
 		}
 		/* Braces keep pipelines and && chains inside the capture. */
@@ -193,12 +197,13 @@ static int run_scenario(enum oracle_lib lib, const char *script,
 
 /*
  * Find the section of command @idx in a run's output: from after its
- * marker to the next "@@@CMD" marker or the end. NULL when missing.
+ * marker up to and including its "@@@RC n@@@" line, or to the next
+ * command or the end when the script died inside it. NULL when missing.
  */
 static const char *section(const char *out, int idx, size_t *len)
 {
 	char marker[64];
-	const char *p, *next;
+	const char *p, *next, *rc;
 
 	snprintf(marker, sizeof(marker), "@@@CMD %d@@@\n", idx);
 	p = strstr(out, marker);
@@ -206,6 +211,11 @@ static const char *section(const char *out, int idx, size_t *len)
 		return NULL;
 	p += strlen(marker);
 	next = strstr(p, "@@@CMD ");
+	rc = strstr(p, "\n@@@RC ");
+	if (rc && (!next || rc < next)) {
+		next = strchr(rc + 1, '\n');
+		next = next ? next + 1 : NULL;
+	}
 	*len = next ? (size_t)(next - p) : strlen(p);
 	return p;
 }
