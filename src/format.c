@@ -1,2 +1,880 @@
-/* format.c: see src/meson.build for what belongs here. */
+/*
+ * Text and XML formatting of conntrack objects (nfct_snprintf).
+ *
+ * The output must be byte-identical to the original library, including
+ * what ends up in a buffer that is too small: the original builds the
+ * text with a series of snprintf() calls, so a short buffer holds the
+ * first size-1 bytes of the full text and a NUL, and the return value is
+ * the length of the full text. We get the same result with one cursor
+ * (struct fbuf) that counts every byte but stores only those that fit,
+ * and write numbers and addresses ourselves instead of calling snprintf
+ * per field, which is where the time goes when listing big tables.
+ */
+#include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "internal.h"
+
+/* IPS_* status bits (linux/netfilter/nf_conntrack_common.h). */
+#define ST_SEEN_REPLY	(1u << 1)
+#define ST_ASSURED	(1u << 2)
+#define ST_OFFLOAD	(1u << 14)
+#define ST_HW_OFFLOAD	(1u << 15)
+
+/* Output cursor: @len counts the full text, bytes past @size are lost. */
+struct fbuf {
+	char *p;
+	size_t size;
+	size_t len;
+};
+
+static void put_mem(struct fbuf *b, const char *s, size_t n)
+{
+	if (b->len < b->size) {
+		size_t room = b->size - b->len;
+		memcpy(b->p + b->len, s, n < room ? n : room);
+	}
+	b->len += n;
+}
+
+static inline void put_char(struct fbuf *b, char c)
+{
+	if (b->len < b->size)
+		b->p[b->len] = c;
+	b->len++;
+}
+
+static inline void put_str(struct fbuf *b, const char *s)
+{
+	put_mem(b, s, strlen(s));
+}
+
+/* A string literal: its length is known at compile time. */
+#define PUT_LIT(b, lit) put_mem((b), (lit), sizeof(lit) - 1)
+
+/*
+ * Some pieces (the XML port block) count only the bytes that fit, not
+ * their full length, when the buffer runs out inside them: the original
+ * formats them in a helper that returns what it stored. Call with the
+ * length before the piece was written.
+ */
+static void fbuf_cap(struct fbuf *b, size_t start)
+{
+	size_t room = start < b->size ? b->size - start : 0;
+
+	if (b->len - start > room)
+		b->len = start + room;
+}
+
+/* No room left: label names are not even counted any more. */
+static inline bool fbuf_full(const struct fbuf *b)
+{
+	return b->len >= b->size;
+}
+
+/* NUL-terminate at the end of the text, or at the last byte. */
+static void fbuf_finish(struct fbuf *b)
+{
+	b->p[b->len < b->size ? b->len : b->size - 1] = '\0';
+}
+
+static void put_u64(struct fbuf *b, uint64_t v)
+{
+	char tmp[20];
+	char *e = tmp + sizeof(tmp), *q = e;
+
+	do {
+		*--q = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	put_mem(b, q, e - q);
+}
+
+static void put_u32(struct fbuf *b, uint32_t v)
+{
+	char tmp[10];
+	char *e = tmp + sizeof(tmp), *q = e;
+
+	do {
+		*--q = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	put_mem(b, q, e - q);
+}
+
+static const char hexdig[] = "0123456789abcdef";
+
+/* Lower-case hex without leading zeros, as printf's %x. */
+static char *fmt_hex(char *q, unsigned int v)
+{
+	char tmp[8];
+	int n = 0;
+
+	do {
+		tmp[n++] = hexdig[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n)
+		*q++ = tmp[--n];
+	return q;
+}
+
+static char *fmt_dec8(char *q, unsigned int v)
+{
+	if (v >= 100) {
+		*q++ = '0' + v / 100;
+		v %= 100;
+		*q++ = '0' + v / 10;
+	} else if (v >= 10) {
+		*q++ = '0' + v / 10;
+	}
+	*q++ = '0' + v % 10;
+	return q;
+}
+
+/* Dotted quad of an address stored in network order, as inet_ntop. */
+static char *fmt_ipv4(char *q, const void *addr)
+{
+	const uint8_t *a = addr;
+
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			*q++ = '.';
+		q = fmt_dec8(q, a[i]);
+	}
+	return q;
+}
+
+/*
+ * IPv6 text as glibc's inet_ntop: the longest run (first on a tie) of
+ * two or more zero groups becomes "::", and ::a.b.c.d / ::ffff:a.b.c.d
+ * (except ::1 and ::) keep the IPv4 part dotted.
+ */
+static char *fmt_ipv6(char *q, const void *addr)
+{
+	const uint8_t *a = addr;
+	unsigned int w[8];
+	int best = -1, best_len = 0, cur = -1, cur_len = 0;
+
+	for (int i = 0; i < 8; i++) {
+		w[i] = (a[2 * i] << 8) | a[2 * i + 1];
+		if (w[i] == 0) {
+			if (cur < 0) {
+				cur = i;
+				cur_len = 0;
+			}
+			if (++cur_len > best_len) {
+				best = cur;
+				best_len = cur_len;
+			}
+		} else {
+			cur = -1;
+		}
+	}
+	if (best_len < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				*q++ = ':';
+			continue;
+		}
+		if (i)
+			*q++ = ':';
+		if (i == 6 && best == 0 &&
+		    (best_len == 6 || (best_len == 7 && w[7] != 1) ||
+		     (best_len == 5 && w[5] == 0xffff)))
+			return fmt_ipv4(q, a + 12);
+		q = fmt_hex(q, w[i]);
+	}
+	if (best >= 0 && best + best_len == 8)
+		*q++ = ':';
+	return q;
+}
+
+static void put_addr(struct fbuf *b, uint8_t l3, const union nfct_addr *a)
+{
+	char tmp[INET6_ADDRSTRLEN];
+	char *e;
+
+	if (l3 == AF_INET)
+		e = fmt_ipv4(tmp, &a->v4);
+	else if (l3 == AF_INET6)
+		e = fmt_ipv6(tmp, a->v6);
+	else
+		return;
+	put_mem(b, tmp, e - tmp);
+}
+
+static void put_hex16(struct fbuf *b, unsigned int v)
+{
+	char tmp[8];
+
+	put_mem(b, tmp, fmt_hex(tmp, v) - tmp);
+}
+
+/* ---- names ----------------------------------------------------------- */
+
+static const char *l3_name(uint8_t l3)
+{
+	switch (l3) {
+	case AF_INET:
+		return "ipv4";
+	case AF_INET6:
+		return "ipv6";
+	default:
+		return "unknown";
+	}
+}
+
+static const char *l4_name(uint8_t l4)
+{
+	switch (l4) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_UDPLITE:
+		return "udplite";
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_ICMPV6:
+		return "icmpv6";
+	case IPPROTO_SCTP:
+		return "sctp";
+	case IPPROTO_DCCP:
+		return "dccp";
+	case IPPROTO_GRE:
+		return "gre";
+	default:
+		return "unknown";
+	}
+}
+
+#define NSTATES 10
+
+static const char *const tcp_states[NSTATES] = {
+	"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
+	"CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2",
+};
+
+static const char *const sctp_states[NSTATES] = {
+	"NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED",
+	"SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT",
+	"HEARTBEAT_SENT", "HEARTBEAT_ACKED",
+};
+
+static const char *const dccp_states[NSTATES] = {
+	"NONE", "REQUEST", "RESPOND", "PARTOPEN", "OPEN", "CLOSEREQ",
+	"CLOSING", "TIMEWAIT", "IGNORE", "INVALID",
+};
+
+/* Unknown states print as the first entry, "NONE". */
+static const char *state_name(const char *const *tab, uint8_t s)
+{
+	return tab[s < NSTATES ? s : 0];
+}
+
+/* Name padded to 8 columns, a space, the number, a space ("%-8s %u "). */
+static void put_proto(struct fbuf *b, const char *name, uint8_t num)
+{
+	size_t n = strlen(name);
+
+	put_mem(b, name, n);
+	while (n++ < 8)
+		put_char(b, ' ');
+	put_char(b, ' ');
+	put_u32(b, num);
+	put_char(b, ' ');
+}
+
+static bool l4_has_ports(uint8_t l4)
+{
+	return l4 == IPPROTO_TCP || l4 == IPPROTO_UDP ||
+	       l4 == IPPROTO_UDPLITE || l4 == IPPROTO_SCTP ||
+	       l4 == IPPROTO_DCCP;
+}
+
+/* Seconds part of a nanosecond timestamp. */
+static uint64_t ts_sec(uint64_t ns)
+{
+	return ns / 1000000000ull;
+}
+
+/* Seconds between start and stop, or start and now while alive. */
+static uint64_t delta_time(const struct nf_conntrack *ct)
+{
+	uint64_t end;
+
+	/* A zero stop time counts as still running, set or not. */
+	if (ct->timestamp_stop != 0)
+		end = ts_sec(ct->timestamp_stop);
+	else
+		end = (uint64_t)time(NULL);
+	return end - ts_sec(ct->timestamp_start);
+}
+
+static char *fmt_2d(char *q, int v)
+{
+	*q++ = '0' + v / 10 % 10;
+	*q++ = '0' + v % 10;
+	return q;
+}
+
+/* Local time as ctime() without its newline: "Tue Nov 14 22:13:20 2023". */
+static void put_ctime(struct fbuf *b, uint64_t sec)
+{
+	static const char wday[] = "SunMonTueWedThuFriSat";
+	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	time_t t = (time_t)sec;
+	struct tm tm;
+	char tmp[32], *q = tmp;
+
+	if (localtime_r(&t, &tm) == NULL) {
+		PUT_LIT(b, "(null)");
+		return;
+	}
+	memcpy(q, wday + 3 * tm.tm_wday, 3);
+	q[3] = ' ';
+	memcpy(q + 4, mon + 3 * tm.tm_mon, 3);
+	q += 7;
+	*q++ = ' ';
+	*q++ = tm.tm_mday >= 10 ? '0' + tm.tm_mday / 10 : ' ';
+	*q++ = '0' + tm.tm_mday % 10;
+	*q++ = ' ';
+	q = fmt_2d(q, tm.tm_hour);
+	*q++ = ':';
+	q = fmt_2d(q, tm.tm_min);
+	*q++ = ':';
+	q = fmt_2d(q, tm.tm_sec);
+	*q++ = ' ';
+	put_mem(b, tmp, q - tmp);
+	if (tm.tm_year + 1900 < 0) {
+		put_char(b, '-');
+		put_u32(b, -(tm.tm_year + 1900));
+	} else {
+		put_u32(b, tm.tm_year + 1900);
+	}
+}
+
+/* ---- plain text ------------------------------------------------------ */
+
+static void plain_tuple(struct fbuf *b, const struct nfct_tuple *t)
+{
+	if (t->l3proto == AF_INET || t->l3proto == AF_INET6) {
+		PUT_LIT(b, "src=");
+		put_addr(b, t->l3proto, &t->src);
+		PUT_LIT(b, " dst=");
+		put_addr(b, t->l3proto, &t->dst);
+		put_char(b, ' ');
+	}
+	if (l4_has_ports(t->l4proto)) {
+		PUT_LIT(b, "sport=");
+		put_u32(b, ntohs(t->l4src.port));
+		PUT_LIT(b, " dport=");
+		put_u32(b, ntohs(t->l4dst.port));
+		put_char(b, ' ');
+	} else if (t->l4proto == IPPROTO_ICMP || t->l4proto == IPPROTO_ICMPV6) {
+		PUT_LIT(b, "type=");
+		put_u32(b, t->l4dst.icmp.type);
+		PUT_LIT(b, " code=");
+		put_u32(b, t->l4dst.icmp.code);
+		PUT_LIT(b, " id=");
+		put_u32(b, ntohs(t->l4src.icmp_id));
+		put_char(b, ' ');
+	} else if (t->l4proto == IPPROTO_GRE) {
+		PUT_LIT(b, "srckey=0x");
+		put_hex16(b, ntohs(t->l4src.port));
+		PUT_LIT(b, " dstkey=0x");
+		put_hex16(b, ntohs(t->l4dst.port));
+		put_char(b, ' ');
+	}
+}
+
+static void plain_counters(struct fbuf *b, const struct nf_conntrack *ct,
+			   int dir, int pkt_attr, int byte_attr)
+{
+	if (!attr_isset(ct, pkt_attr) || !attr_isset(ct, byte_attr))
+		return;
+	PUT_LIT(b, "packets=");
+	put_u64(b, ct->counters[dir].packets);
+	PUT_LIT(b, " bytes=");
+	put_u64(b, ct->counters[dir].bytes);
+	put_char(b, ' ');
+}
+
+static void plain_zone(struct fbuf *b, const char *label, size_t n,
+		       uint16_t zone)
+{
+	put_mem(b, label, n);
+	put_u32(b, zone);
+	put_char(b, ' ');
+}
+
+/* "labels=a,b " with the names the map knows; see plain_finish(). */
+static void plain_labels(struct fbuf *b, const struct nf_conntrack *ct,
+			 struct nfct_labelmap *map)
+{
+	const struct nfct_bitmask *m = ct->connlabels;
+
+	PUT_LIT(b, "labels=");
+	if (m != NULL) {
+		for (unsigned int i = 0; i < m->words * 32; i++) {
+			const char *name;
+
+			if (!(m->bits[i / 32] & (1u << (i % 32))))
+				continue;
+			name = nfct_labelmap_get_name(map, i);
+			if (name == NULL || name[0] == '\0')
+				continue;
+			if (fbuf_full(b))
+				break;
+			put_str(b, name);
+			put_char(b, ',');
+		}
+	}
+	/* The last separator (or the '=') becomes the field's blank. */
+	if (b->len - 1 < b->size)
+		b->p[b->len - 1] = ' ';
+}
+
+static int format_plain(struct fbuf *b, const struct nf_conntrack *ct,
+			unsigned int msg_type, unsigned int flags,
+			struct nfct_labelmap *map)
+{
+	switch (msg_type) {
+	case NFCT_T_NEW:
+		PUT_LIT(b, "    [NEW] ");
+		break;
+	case NFCT_T_UPDATE:
+		PUT_LIT(b, " [UPDATE] ");
+		break;
+	case NFCT_T_DESTROY:
+		PUT_LIT(b, "[DESTROY] ");
+		break;
+	}
+
+	if (flags & NFCT_OF_SHOW_LAYER3) {
+		if (!attr_isset(ct, ATTR_ORIG_L3PROTO))
+			return -1;
+		put_proto(b, l3_name(ct->orig.l3proto), ct->orig.l3proto);
+	}
+	if (!attr_isset(ct, ATTR_ORIG_L4PROTO))
+		return -1;
+	put_proto(b, l4_name(ct->orig.l4proto), ct->orig.l4proto);
+
+	if (attr_isset(ct, ATTR_TIMEOUT)) {
+		put_u32(b, ct->timeout);
+		put_char(b, ' ');
+	}
+	if (attr_isset(ct, ATTR_TCP_STATE)) {
+		put_str(b, state_name(tcp_states, ct->tcp_state));
+		put_char(b, ' ');
+	}
+	if (attr_isset(ct, ATTR_SCTP_STATE)) {
+		put_str(b, state_name(sctp_states, ct->sctp_state));
+		put_char(b, ' ');
+	}
+	if (attr_isset(ct, ATTR_DCCP_STATE)) {
+		put_str(b, state_name(dccp_states, ct->dccp_state));
+		put_char(b, ' ');
+	}
+
+	plain_tuple(b, &ct->orig);
+	if (attr_isset(ct, ATTR_ORIG_ZONE))
+		plain_zone(b, "zone-orig=", 10, ct->orig.zone);
+	plain_counters(b, ct, DIR_ORIG, ATTR_ORIG_COUNTER_PACKETS,
+		       ATTR_ORIG_COUNTER_BYTES);
+	if (attr_isset(ct, ATTR_STATUS) && !(ct->status & ST_SEEN_REPLY))
+		PUT_LIT(b, "[UNREPLIED] ");
+
+	plain_tuple(b, &ct->repl);
+	if (attr_isset(ct, ATTR_REPL_ZONE))
+		plain_zone(b, "zone-reply=", 11, ct->repl.zone);
+	plain_counters(b, ct, DIR_REPL, ATTR_REPL_COUNTER_PACKETS,
+		       ATTR_REPL_COUNTER_BYTES);
+
+	if (attr_isset(ct, ATTR_STATUS)) {
+		if (ct->status & ST_HW_OFFLOAD)
+			PUT_LIT(b, "[HW_OFFLOAD] ");
+		else if (ct->status & ST_OFFLOAD)
+			PUT_LIT(b, "[OFFLOAD] ");
+		else if (ct->status & ST_ASSURED)
+			PUT_LIT(b, "[ASSURED] ");
+	}
+	if (attr_isset(ct, ATTR_MARK)) {
+		PUT_LIT(b, "mark=");
+		put_u32(b, ct->mark);
+		put_char(b, ' ');
+	}
+	if (attr_isset(ct, ATTR_SECMARK)) {
+		PUT_LIT(b, "secmark=");
+		put_u32(b, ct->secmark);
+		put_char(b, ' ');
+	}
+	if (attr_isset(ct, ATTR_SECCTX)) {
+		PUT_LIT(b, "secctx=");
+		/* The original passes NULL to printf's %s here. */
+		put_str(b, ct->secctx ? ct->secctx : "(null)");
+		put_char(b, ' ');
+	}
+	if (attr_isset(ct, ATTR_ZONE))
+		plain_zone(b, "zone=", 5, ct->zone);
+	if (attr_isset(ct, ATTR_TIMESTAMP_START)) {
+		PUT_LIT(b, "delta-time=");
+		put_u64(b, delta_time(ct));
+		put_char(b, ' ');
+	}
+	if (flags & NFCT_OF_TIMESTAMP) {
+		if (attr_isset(ct, ATTR_TIMESTAMP_START)) {
+			PUT_LIT(b, "[start=");
+			put_ctime(b, ts_sec(ct->timestamp_start));
+			PUT_LIT(b, "] ");
+		}
+		if (attr_isset(ct, ATTR_TIMESTAMP_STOP)) {
+			PUT_LIT(b, "[stop=");
+			put_ctime(b, ts_sec(ct->timestamp_stop));
+			PUT_LIT(b, "] ");
+		}
+	}
+	if (attr_isset(ct, ATTR_HELPER_NAME)) {
+		PUT_LIT(b, "helper=");
+		put_str(b, ct->helper_name);
+		put_char(b, ' ');
+	}
+	if (attr_isset(ct, ATTR_USE)) {
+		PUT_LIT(b, "use=");
+		put_u32(b, ct->use);
+		put_char(b, ' ');
+	}
+	if ((flags & NFCT_OF_ID) && attr_isset(ct, ATTR_ID)) {
+		PUT_LIT(b, "id=");
+		put_u32(b, ct->id);
+		put_char(b, ' ');
+	}
+	if (map != NULL && attr_isset(ct, ATTR_CONNLABELS))
+		plain_labels(b, ct, map);
+
+	/* Drop the blank after the last field (the text always has one). */
+	fbuf_finish(b);
+	if (b->len - 1 < b->size)
+		b->p[b->len - 1] = '\0';
+	b->len--;
+	return 0;
+}
+
+/* ---- XML ------------------------------------------------------------- */
+
+static void xml_u64(struct fbuf *b, const char *open, size_t on,
+		    uint64_t v, const char *close, size_t cn)
+{
+	put_mem(b, open, on);
+	put_u64(b, v);
+	put_mem(b, close, cn);
+}
+
+/* <tag>value</tag> for a decimal value. */
+#define XML_NUM(b, tag, v) \
+	xml_u64((b), "<" tag ">", sizeof(tag) + 1, (v), "</" tag ">", sizeof(tag) + 2)
+
+static void xml_proto(struct fbuf *b, const char *layer, size_t ln,
+		      uint8_t num, const char *name)
+{
+	put_mem(b, layer, ln);
+	PUT_LIT(b, " protonum=\"");
+	put_u32(b, num);
+	PUT_LIT(b, "\" protoname=\"");
+	put_str(b, name);
+	PUT_LIT(b, "\">");
+}
+
+static void xml_tuple(struct fbuf *b, const struct nf_conntrack *ct,
+		      const struct nfct_tuple *t, int dir)
+{
+	int zone_attr = dir == DIR_ORIG ? ATTR_ORIG_ZONE : ATTR_REPL_ZONE;
+	int pkt_attr = dir == DIR_ORIG ? ATTR_ORIG_COUNTER_PACKETS
+				       : ATTR_REPL_COUNTER_PACKETS;
+	int byte_attr = dir == DIR_ORIG ? ATTR_ORIG_COUNTER_BYTES
+					: ATTR_REPL_COUNTER_BYTES;
+	size_t start;
+
+	if (dir == DIR_ORIG)
+		PUT_LIT(b, "<meta direction=\"original\">");
+	else
+		PUT_LIT(b, "<meta direction=\"reply\">");
+
+	xml_proto(b, "<layer3", 7, t->l3proto, l3_name(t->l3proto));
+	PUT_LIT(b, "<src>");
+	put_addr(b, t->l3proto, &t->src);
+	PUT_LIT(b, "</src><dst>");
+	put_addr(b, t->l3proto, &t->dst);
+	PUT_LIT(b, "</dst></layer3>");
+
+	xml_proto(b, "<layer4", 7, t->l4proto, l4_name(t->l4proto));
+	start = b->len;
+	if (l4_has_ports(t->l4proto)) {
+		XML_NUM(b, "sport", ntohs(t->l4src.port));
+		XML_NUM(b, "dport", ntohs(t->l4dst.port));
+	} else if (t->l4proto == IPPROTO_GRE) {
+		PUT_LIT(b, "<srckey>0x");
+		put_hex16(b, ntohs(t->l4src.port));
+		PUT_LIT(b, "</srckey><dstkey>0x");
+		put_hex16(b, ntohs(t->l4dst.port));
+		PUT_LIT(b, "</dstkey>");
+	}
+	fbuf_cap(b, start);
+	PUT_LIT(b, "</layer4>");
+
+	if (attr_isset(ct, zone_attr))
+		XML_NUM(b, "zone", t->zone);
+	if (attr_isset(ct, pkt_attr) && attr_isset(ct, byte_attr)) {
+		PUT_LIT(b, "<counters>");
+		XML_NUM(b, "packets", ct->counters[dir].packets);
+		XML_NUM(b, "bytes", ct->counters[dir].bytes);
+		PUT_LIT(b, "</counters>");
+	}
+	PUT_LIT(b, "</meta>");
+}
+
+static void xml_labels(struct fbuf *b, const struct nf_conntrack *ct,
+		       struct nfct_labelmap *map)
+{
+	const struct nfct_bitmask *m = ct->connlabels;
+
+	PUT_LIT(b, "<labels>");
+	if (m != NULL) {
+		for (unsigned int i = 0; i < m->words * 32; i++) {
+			const char *name;
+
+			if (!(m->bits[i / 32] & (1u << (i % 32))))
+				continue;
+			name = nfct_labelmap_get_name(map, i);
+			if (name == NULL || name[0] == '\0')
+				continue;
+			if (fbuf_full(b))
+				break;
+			PUT_LIT(b, "<label>");
+			put_str(b, name);
+			PUT_LIT(b, "</label>");
+		}
+	}
+	PUT_LIT(b, "</labels>");
+}
+
+/*
+ * Attributes that open the <meta direction="independent"> element. The
+ * security context is not one of them: alone, it is printed outside.
+ */
+static const uint8_t independent_attrs[] = {
+	ATTR_TCP_STATE, ATTR_SCTP_STATE, ATTR_DCCP_STATE, ATTR_TIMEOUT,
+	ATTR_MARK, ATTR_SECMARK, ATTR_ZONE, ATTR_USE,
+	ATTR_STATUS, ATTR_ID, ATTR_CONNLABELS, ATTR_TIMESTAMP_START,
+	ATTR_TIMESTAMP_STOP,
+};
+
+static bool has_independent(const struct nf_conntrack *ct)
+{
+	for (size_t i = 0; i < sizeof(independent_attrs); i++)
+		if (attr_isset(ct, independent_attrs[i]))
+			return true;
+	return false;
+}
+
+static void xml_state(struct fbuf *b, uint8_t s)
+{
+	/* The original names SCTP and DCCP states from the TCP table. */
+	PUT_LIT(b, "<state>");
+	put_str(b, state_name(tcp_states, s));
+	PUT_LIT(b, "</state>");
+}
+
+static void xml_independent(struct fbuf *b, const struct nf_conntrack *ct,
+			    unsigned int flags, struct nfct_labelmap *map)
+{
+	bool open = has_independent(ct);
+
+	if (open)
+		PUT_LIT(b, "<meta direction=\"independent\">");
+	if (attr_isset(ct, ATTR_TCP_STATE))
+		xml_state(b, ct->tcp_state);
+	if (attr_isset(ct, ATTR_SCTP_STATE))
+		xml_state(b, ct->sctp_state);
+	if (attr_isset(ct, ATTR_DCCP_STATE))
+		xml_state(b, ct->dccp_state);
+	if (attr_isset(ct, ATTR_TIMEOUT))
+		XML_NUM(b, "timeout", ct->timeout);
+	if (attr_isset(ct, ATTR_MARK))
+		XML_NUM(b, "mark", ct->mark);
+	if (map != NULL && attr_isset(ct, ATTR_CONNLABELS))
+		xml_labels(b, ct, map);
+	if (attr_isset(ct, ATTR_SECMARK))
+		XML_NUM(b, "secmark", ct->secmark);
+	if (attr_isset(ct, ATTR_SECCTX)) {
+		PUT_LIT(b, "<secctx>");
+		put_str(b, ct->secctx ? ct->secctx : "(null)");
+		PUT_LIT(b, "</secctx>");
+	}
+	if (attr_isset(ct, ATTR_ZONE))
+		XML_NUM(b, "zone", ct->zone);
+	if (attr_isset(ct, ATTR_USE))
+		XML_NUM(b, "use", ct->use);
+	if (attr_isset(ct, ATTR_ID))
+		XML_NUM(b, "id", ct->id);
+	if (attr_isset(ct, ATTR_STATUS)) {
+		if (ct->status & ST_ASSURED)
+			PUT_LIT(b, "<assured/>");
+		if (!(ct->status & ST_SEEN_REPLY))
+			PUT_LIT(b, "<unreplied/>");
+	}
+	if ((flags & NFCT_OF_TIMESTAMP) &&
+	    (attr_isset(ct, ATTR_TIMESTAMP_START) ||
+	     attr_isset(ct, ATTR_TIMESTAMP_STOP))) {
+		PUT_LIT(b, "<timestamp>");
+		if (attr_isset(ct, ATTR_TIMESTAMP_START))
+			XML_NUM(b, "start", ct->timestamp_start);
+		if (attr_isset(ct, ATTR_TIMESTAMP_STOP))
+			XML_NUM(b, "stop", ct->timestamp_stop);
+		PUT_LIT(b, "</timestamp>");
+	}
+	if (attr_isset(ct, ATTR_TIMESTAMP_START))
+		XML_NUM(b, "deltatime", delta_time(ct));
+	if (open)
+		PUT_LIT(b, "</meta>");
+}
+
+static void xml_when(struct fbuf *b)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	PUT_LIT(b, "<when>");
+	XML_NUM(b, "hour", tm.tm_hour);
+	XML_NUM(b, "min", tm.tm_min);
+	XML_NUM(b, "sec", tm.tm_sec);
+	XML_NUM(b, "wday", tm.tm_wday + 1);
+	XML_NUM(b, "day", tm.tm_mday);
+	XML_NUM(b, "month", tm.tm_mon + 1);
+	XML_NUM(b, "year", tm.tm_year + 1900);
+	PUT_LIT(b, "</when>");
+}
+
+static int format_xml(struct fbuf *b, const struct nf_conntrack *ct,
+		      unsigned int msg_type, unsigned int flags,
+		      struct nfct_labelmap *map)
+{
+	switch (msg_type) {
+	case NFCT_T_NEW:
+		PUT_LIT(b, "<flow type=\"new\">");
+		break;
+	case NFCT_T_UPDATE:
+		PUT_LIT(b, "<flow type=\"update\">");
+		break;
+	case NFCT_T_DESTROY:
+		PUT_LIT(b, "<flow type=\"destroy\">");
+		break;
+	default:
+		PUT_LIT(b, "<flow>");
+		break;
+	}
+	xml_tuple(b, ct, &ct->orig, DIR_ORIG);
+	xml_tuple(b, ct, &ct->repl, DIR_REPL);
+	xml_independent(b, ct, flags, map);
+	if (flags & NFCT_OF_TIME)
+		xml_when(b);
+	if (attr_isset(ct, ATTR_HELPER_NAME)) {
+		PUT_LIT(b, "<helper>");
+		put_str(b, ct->helper_name);
+		PUT_LIT(b, "</helper>");
+	}
+	PUT_LIT(b, "</flow>");
+	return 0;
+}
+
+static int format_ct(char *buf, unsigned int size,
+		     const struct nf_conntrack *ct, unsigned int msg_type,
+		     unsigned int out_type, unsigned int flags,
+		     struct nfct_labelmap *map)
+{
+	struct fbuf b = { buf, size, 0 };
+	int ret;
+
+	if (unlikely(buf == NULL || size == 0 || ct == NULL)) {
+		errno = EINVAL;
+		return -1;
+	}
+	switch (out_type) {
+	case NFCT_O_PLAIN:
+		ret = format_plain(&b, ct, msg_type, flags, map);
+		break;
+	case NFCT_O_XML:
+		ret = format_xml(&b, ct, msg_type, flags, map);
+		break;
+	default:
+		/* Like the original: the buffer is left untouched. */
+		errno = ENOENT;
+		return -1;
+	}
+	if (ret < 0) {
+		/* What was written so far stays, terminated. */
+		if (b.len > 0)
+			fbuf_finish(&b);
+		errno = EINVAL;
+		return -1;
+	}
+	if (out_type == NFCT_O_XML)
+		fbuf_finish(&b);
+	return b.len > INT32_MAX ? INT32_MAX : (int)b.len;
+}
+
+/**
+ * nfct_snprintf - print a conntrack object as text or XML
+ * @buf: destination buffer
+ * @size: size of @buf in bytes
+ * @ct: the object
+ * @msg_type: NFCT_T_NEW, NFCT_T_UPDATE or NFCT_T_DESTROY to prefix the
+ *   event type; anything else prints no prefix
+ * @out_type: NFCT_O_DEFAULT (plain text) or NFCT_O_XML
+ * @out_flags: NFCT_OF_SHOW_LAYER3, NFCT_OF_TIME, NFCT_OF_ID,
+ *   NFCT_OF_TIMESTAMP
+ *
+ * Like snprintf(), writes at most @size bytes, always NUL-terminated,
+ * and returns the length of the full text, which is @size or more when
+ * it was truncated. Returns -1 with errno set for an unknown @out_type
+ * (ENOENT, @buf untouched), an object without a layer 4 protocol (or
+ * layer 3 protocol with NFCT_OF_SHOW_LAYER3) in plain text (EINVAL,
+ * what fit is left in @buf), and a NULL @buf or @ct or zero @size
+ * (EINVAL).
+ */
+NFCT_EXPORT int nfct_snprintf(char *buf, unsigned int size,
+			      const struct nf_conntrack *ct,
+			      unsigned int msg_type, unsigned int out_type,
+			      unsigned int out_flags)
+{
+	return format_ct(buf, size, ct, msg_type, out_type, out_flags, NULL);
+}
+
+/**
+ * nfct_snprintf_labels - print a conntrack object with its label names
+ * @buf: destination buffer
+ * @size: size of @buf in bytes
+ * @ct: the object
+ * @msg_type: as for nfct_snprintf()
+ * @out_type: as for nfct_snprintf()
+ * @out_flags: as for nfct_snprintf()
+ * @map: label names (nfct_labelmap_new()); NULL prints no labels
+ *
+ * Same as nfct_snprintf(), plus the names of the connection labels set
+ * in @ct that @map knows. Returns as nfct_snprintf().
+ */
+NFCT_EXPORT int nfct_snprintf_labels(char *buf, unsigned int size,
+				     const struct nf_conntrack *ct,
+				     unsigned int msg_type,
+				     unsigned int out_type,
+				     unsigned int out_flags,
+				     struct nfct_labelmap *map)
+{
+	return format_ct(buf, size, ct, msg_type, out_type, out_flags, map);
+}
