@@ -242,9 +242,56 @@ int nfct_parse_tuple(const struct nlattr *attr, struct nfct_tuple *t,
 struct nlmsghdr *ct_query_build(void *buf, size_t size,
 				enum nf_conntrack_query q, const void *data);
 
+/* filter_dump.c helpers for ct_query_build (NFCT_Q_FLUSH_FILTER). */
+int filter_dump_is(const void *data);	/* filter object, not a family? */
+int filter_dump_family(const void *data);
+int filter_build_flush(struct nlmsghdr *nlh, const void *data);
+
 /* Same for the expectation subsystem (NFEXP queries, issue 3). */
 struct nlmsghdr *exp_query_build(void *buf, size_t size,
 				 enum nf_conntrack_query q, const void *data);
+
+/* ---- handles (handle.c / query.c) ----------------------------------- */
+
+struct nfnl_handle;
+struct nfnl_subsys_handle;
+
+/*
+ * A registered callback. As in the original library, register() and
+ * register2() share the type mask, data and "active" state but keep their
+ * own function: the plain one wins when both are set, and unregistering
+ * either one deactivates the registration.
+ */
+struct nfct_cb_slot {
+	void *fn;		/* plain callback (ct or exp flavour) */
+	void *fn2;		/* callback that also gets the nlmsghdr */
+	void *data;
+	unsigned int types;	/* NFCT_T_* mask */
+	bool active;
+};
+
+struct nfct_handle {
+	struct nfnl_handle *nfnlh;		/* owned: closed by nfct_close() */
+	struct nfnl_subsys_handle *ssh_ct;	/* NULL: no conntrack subsys */
+	struct nfnl_subsys_handle *ssh_exp;	/* NULL: no expectation subsys */
+	uint32_t seq;		/* sequence number of the last request */
+	uint32_t stale_seq;	/* replies to this request are dropped */
+	bool dump_intr;		/* NLM_F_DUMP_INTR seen in this reply */
+	struct nfct_cb_slot ct_cb;
+	struct nfct_cb_slot exp_cb;
+	struct nf_conntrack *ct_spare;	/* reused until a callback steals it */
+	unsigned char *rxbuf;		/* HANDLE_RXBUF_SIZE bytes */
+};
+
+/* Dump datagrams are at most 32 KiB; events are much smaller. */
+#define HANDLE_RXBUF_SIZE 65536
+
+/* Send a request built into @nlh (sets its sequence number): bytes sent. */
+int handle_send(struct nfct_handle *h, struct nlmsghdr *nlh);
+/* Send, then receive and dispatch until the ACK or NLMSG_DONE. */
+int handle_query(struct nfct_handle *h, struct nlmsghdr *nlh);
+/* Receive and dispatch until a callback stops, an ACK/DONE or an error. */
+int handle_catch(struct nfct_handle *h);
 
 /* ---- misc helpers --------------------------------------------------- */
 

@@ -1,2 +1,709 @@
-/* parse.c: see src/meson.build for what belongs here. */
+/*
+ * Netlink codec, message -> object. Every nest is read in one pass into
+ * a small table indexed by attribute type (the last occurrence wins),
+ * checking each attribute's length against what its type needs, so a
+ * truncated or malformed attribute is rejected instead of overread.
+ * As in the original, a bad attribute fails the nest it is in before
+ * anything of that nest is stored; attributes of unknown type are
+ * ignored.
+ */
+#include <stdlib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <linux/netfilter/nfnetlink.h>
+
 #include "internal.h"
+
+/* What an attribute's payload must look like. */
+enum pk {
+	PK_ANY = 0,	/* not checked */
+	PK_U8,
+	PK_U16,
+	PK_U32,
+	PK_U64,
+	PK_NEST,	/* empty, or at least one attribute header */
+	PK_IN6,		/* 16 bytes */
+	PK_TCPFLAGS,	/* struct nf_ct_tcp_flags: 2 bytes */
+	PK_STRZ,	/* NUL-terminated string */
+};
+
+static const uint8_t pk_len[] = {
+	[PK_U8] = 1, [PK_U16] = 2, [PK_U32] = 4, [PK_U64] = 8,
+	[PK_IN6] = 16, [PK_TCPFLAGS] = 2,
+};
+
+static bool attr_valid(const struct nlattr *a, enum pk kind)
+{
+	uint16_t len = mnl_attr_get_payload_len(a);
+	const char *p;
+
+	switch (kind) {
+	case PK_ANY:
+		return true;
+	case PK_NEST:
+		return len == 0 || len >= MNL_ATTR_HDRLEN;
+	case PK_STRZ:
+		p = mnl_attr_get_payload(a);
+		return len > 0 && p[len - 1] == '\0';
+	default:
+		return len == pk_len[kind];
+	}
+}
+
+/*
+ * Index the attributes of @payload into tb[0..max], checking them with
+ * @kinds. Returns 0, or -1 (errno EINVAL) on a malformed attribute.
+ */
+static int index_attrs(const void *payload, size_t len, const uint8_t *kinds,
+		       unsigned int max, const struct nlattr **tb)
+{
+	const struct nlattr *attr;
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	mnl_attr_for_each_payload(payload, len) {
+		unsigned int type = mnl_attr_get_type(attr);
+
+		if (type > max)
+			continue;
+		if (!attr_valid(attr, kinds[type])) {
+			errno = EINVAL;
+			return -1;
+		}
+		tb[type] = attr;
+	}
+	return 0;
+}
+
+static int index_nest(const struct nlattr *nest, const uint8_t *kinds,
+		      unsigned int max, const struct nlattr **tb)
+{
+	return index_attrs(mnl_attr_get_payload(nest),
+			   mnl_attr_get_payload_len(nest), kinds, max, tb);
+}
+
+static uint8_t get_u8(const struct nlattr *a)
+{
+	return *(const uint8_t *)mnl_attr_get_payload(a);
+}
+
+static uint16_t get_u16(const struct nlattr *a)
+{
+	uint16_t v;
+
+	memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
+	return v;
+}
+
+static uint32_t get_u32(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
+	return v;
+}
+
+static uint64_t get_be64(const struct nlattr *a)
+{
+	uint32_t w[2];
+
+	memcpy(w, mnl_attr_get_payload(a), sizeof(w));
+	return ((uint64_t)ntohl(w[0]) << 32) | ntohl(w[1]);
+}
+
+static void set_bit(uint32_t *set, int type)
+{
+	set[type >> 5] |= 1u << (type & 31);
+}
+
+/* ---- tuples ---------------------------------------------------------- */
+
+enum { DIR_MASTER = 2 };
+
+/* Per direction: the attribute ids a tuple field sets. */
+static const struct tuple_ids {
+	signed char ip4_src, ip4_dst, ip6_src, ip6_dst;
+	signed char port_src, port_dst, l4proto, zone;
+} tuple_ids[3] = {
+	[DIR_ORIG] = { ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV4_DST,
+		ATTR_ORIG_IPV6_SRC, ATTR_ORIG_IPV6_DST, ATTR_ORIG_PORT_SRC,
+		ATTR_ORIG_PORT_DST, ATTR_ORIG_L4PROTO, ATTR_ORIG_ZONE },
+	[DIR_REPL] = { ATTR_REPL_IPV4_SRC, ATTR_REPL_IPV4_DST,
+		ATTR_REPL_IPV6_SRC, ATTR_REPL_IPV6_DST, ATTR_REPL_PORT_SRC,
+		ATTR_REPL_PORT_DST, ATTR_REPL_L4PROTO, ATTR_REPL_ZONE },
+	[DIR_MASTER] = { ATTR_MASTER_IPV4_SRC, ATTR_MASTER_IPV4_DST,
+		ATTR_MASTER_IPV6_SRC, ATTR_MASTER_IPV6_DST,
+		ATTR_MASTER_PORT_SRC, ATTR_MASTER_PORT_DST,
+		ATTR_MASTER_L4PROTO, -1 },
+};
+
+static const uint8_t tuple_kinds[CTA_TUPLE_MAX + 1] = {
+	[CTA_TUPLE_IP] = PK_NEST, [CTA_TUPLE_PROTO] = PK_NEST,
+	[CTA_TUPLE_ZONE] = PK_U16,
+};
+
+static const uint8_t ip_kinds[CTA_IP_MAX + 1] = {
+	[CTA_IP_V4_SRC] = PK_U32, [CTA_IP_V4_DST] = PK_U32,
+	[CTA_IP_V6_SRC] = PK_IN6, [CTA_IP_V6_DST] = PK_IN6,
+};
+
+static const uint8_t proto_kinds[CTA_PROTO_MAX + 1] = {
+	[CTA_PROTO_NUM] = PK_U8,
+	[CTA_PROTO_SRC_PORT] = PK_U16, [CTA_PROTO_DST_PORT] = PK_U16,
+	[CTA_PROTO_ICMP_ID] = PK_U16, [CTA_PROTO_ICMP_TYPE] = PK_U8,
+	[CTA_PROTO_ICMP_CODE] = PK_U8, [CTA_PROTO_ICMPV6_ID] = PK_U16,
+	[CTA_PROTO_ICMPV6_TYPE] = PK_U8, [CTA_PROTO_ICMPV6_CODE] = PK_U8,
+};
+
+static int parse_ip(const struct nlattr *nest, struct nfct_tuple *t,
+		    const struct tuple_ids *ids, uint32_t *set)
+{
+	const struct nlattr *tb[CTA_IP_MAX + 1];
+
+	if (index_nest(nest, ip_kinds, CTA_IP_MAX, tb) < 0)
+		return -1;
+	if (tb[CTA_IP_V4_SRC]) {
+		t->src.v4 = get_u32(tb[CTA_IP_V4_SRC]);
+		set_bit(set, ids->ip4_src);
+	}
+	if (tb[CTA_IP_V4_DST]) {
+		t->dst.v4 = get_u32(tb[CTA_IP_V4_DST]);
+		set_bit(set, ids->ip4_dst);
+	}
+	if (tb[CTA_IP_V6_SRC]) {
+		memcpy(t->src.v6, mnl_attr_get_payload(tb[CTA_IP_V6_SRC]), 16);
+		set_bit(set, ids->ip6_src);
+	}
+	if (tb[CTA_IP_V6_DST]) {
+		memcpy(t->dst.v6, mnl_attr_get_payload(tb[CTA_IP_V6_DST]), 16);
+		set_bit(set, ids->ip6_dst);
+	}
+	return 0;
+}
+
+/* ICMP fields exist only for the original direction as attributes. */
+static void parse_icmp(const struct nlattr *type, const struct nlattr *code,
+		       const struct nlattr *id, struct nfct_tuple *t,
+		       int dir, uint32_t *set)
+{
+	if (type) {
+		t->l4dst.icmp.type = get_u8(type);
+		if (dir == DIR_ORIG)
+			set_bit(set, ATTR_ICMP_TYPE);
+	}
+	if (code) {
+		t->l4dst.icmp.code = get_u8(code);
+		if (dir == DIR_ORIG)
+			set_bit(set, ATTR_ICMP_CODE);
+	}
+	if (id) {
+		t->l4src.icmp_id = get_u16(id);
+		if (dir == DIR_ORIG)
+			set_bit(set, ATTR_ICMP_ID);
+	}
+}
+
+static int parse_proto(const struct nlattr *nest, struct nfct_tuple *t,
+		       int dir, uint32_t *set)
+{
+	const struct tuple_ids *ids = &tuple_ids[dir];
+	const struct nlattr *tb[CTA_PROTO_MAX + 1];
+
+	if (index_nest(nest, proto_kinds, CTA_PROTO_MAX, tb) < 0)
+		return -1;
+	if (tb[CTA_PROTO_NUM]) {
+		t->l4proto = get_u8(tb[CTA_PROTO_NUM]);
+		set_bit(set, ids->l4proto);
+	}
+	if (tb[CTA_PROTO_SRC_PORT]) {
+		t->l4src.port = get_u16(tb[CTA_PROTO_SRC_PORT]);
+		set_bit(set, ids->port_src);
+	}
+	if (tb[CTA_PROTO_DST_PORT]) {
+		t->l4dst.port = get_u16(tb[CTA_PROTO_DST_PORT]);
+		set_bit(set, ids->port_dst);
+	}
+	parse_icmp(tb[CTA_PROTO_ICMP_TYPE], tb[CTA_PROTO_ICMP_CODE],
+		   tb[CTA_PROTO_ICMP_ID], t, dir, set);
+	parse_icmp(tb[CTA_PROTO_ICMPV6_TYPE], tb[CTA_PROTO_ICMPV6_CODE],
+		   tb[CTA_PROTO_ICMPV6_ID], t, dir, set);
+	return 0;
+}
+
+/**
+ * nfct_parse_tuple - read a tuple nest (CTA_TUPLE_ORIG, _REPLY, _MASTER)
+ * @attr: the nest
+ * @t: tuple to fill in
+ * @dir: 0 original, 1 reply, 2 master: selects the attributes marked set
+ * @set: the object's attribute set bitmap
+ *
+ * Returns 0, or -1 (errno EINVAL) on a malformed attribute; fields read
+ * before the error stay stored.
+ */
+NFCT_EXPORT int nfct_parse_tuple(const struct nlattr *attr,
+				 struct nfct_tuple *t, int dir, uint32_t *set)
+{
+	const struct nlattr *tb[CTA_TUPLE_MAX + 1];
+
+	if (attr == NULL || t == NULL || set == NULL ||
+	    dir < DIR_ORIG || dir > DIR_MASTER) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (index_nest(attr, tuple_kinds, CTA_TUPLE_MAX, tb) < 0)
+		return -1;
+	if (tb[CTA_TUPLE_IP] &&
+	    parse_ip(tb[CTA_TUPLE_IP], t, &tuple_ids[dir], set) < 0)
+		return -1;
+	if (tb[CTA_TUPLE_PROTO] && parse_proto(tb[CTA_TUPLE_PROTO], t, dir, set) < 0)
+		return -1;
+	if (tb[CTA_TUPLE_ZONE] && tuple_ids[dir].zone >= 0) {
+		t->zone = ntohs(get_u16(tb[CTA_TUPLE_ZONE]));
+		set_bit(set, tuple_ids[dir].zone);
+	}
+	return 0;
+}
+
+/* ---- protocol info --------------------------------------------------- */
+
+static const uint8_t protoinfo_kinds[CTA_PROTOINFO_MAX + 1] = {
+	[CTA_PROTOINFO_TCP] = PK_NEST, [CTA_PROTOINFO_DCCP] = PK_NEST,
+	[CTA_PROTOINFO_SCTP] = PK_NEST,
+};
+
+static const uint8_t tcp_kinds[CTA_PROTOINFO_TCP_MAX + 1] = {
+	[CTA_PROTOINFO_TCP_STATE] = PK_U8,
+	[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] = PK_U8,
+	[CTA_PROTOINFO_TCP_WSCALE_REPLY] = PK_U8,
+	[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] = PK_TCPFLAGS,
+	[CTA_PROTOINFO_TCP_FLAGS_REPLY] = PK_TCPFLAGS,
+};
+
+static const uint8_t sctp_kinds[CTA_PROTOINFO_SCTP_MAX + 1] = {
+	[CTA_PROTOINFO_SCTP_STATE] = PK_U8,
+	[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL] = PK_U32,
+	[CTA_PROTOINFO_SCTP_VTAG_REPLY] = PK_U32,
+};
+
+static const uint8_t dccp_kinds[CTA_PROTOINFO_DCCP_MAX + 1] = {
+	[CTA_PROTOINFO_DCCP_STATE] = PK_U8,
+	[CTA_PROTOINFO_DCCP_ROLE] = PK_U8,
+	[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ] = PK_U64,
+};
+
+static void store_u8(struct nf_conntrack *ct, int type, const struct nlattr *a)
+{
+	if (a) {
+		*(uint8_t *)attr_ptr(ct, type) = get_u8(a);
+		attr_mark(ct, type);
+	}
+}
+
+/* A network-order u32 attribute into a host-order field. */
+static void store_be32(struct nf_conntrack *ct, int type, const struct nlattr *a)
+{
+	if (a) {
+		*(uint32_t *)attr_ptr(ct, type) = ntohl(get_u32(a));
+		attr_mark(ct, type);
+	}
+}
+
+static void store_be64(struct nf_conntrack *ct, int type, const struct nlattr *a)
+{
+	if (a) {
+		*(uint64_t *)attr_ptr(ct, type) = get_be64(a);
+		attr_mark(ct, type);
+	}
+}
+
+static void store_tcp_flags(struct nf_conntrack *ct, int dir,
+			    const struct nlattr *a)
+{
+	const uint8_t *v;
+
+	if (a == NULL)
+		return;
+	v = mnl_attr_get_payload(a);
+	ct->tcp_flags[dir] = v[0];
+	ct->tcp_mask[dir] = v[1];
+	attr_mark(ct, dir == DIR_ORIG ? ATTR_TCP_FLAGS_ORIG : ATTR_TCP_FLAGS_REPL);
+	attr_mark(ct, dir == DIR_ORIG ? ATTR_TCP_MASK_ORIG : ATTR_TCP_MASK_REPL);
+}
+
+static int parse_tcp(const struct nlattr *nest, struct nf_conntrack *ct)
+{
+	const struct nlattr *tb[CTA_PROTOINFO_TCP_MAX + 1];
+
+	if (index_nest(nest, tcp_kinds, CTA_PROTOINFO_TCP_MAX, tb) < 0)
+		return -1;
+	store_u8(ct, ATTR_TCP_STATE, tb[CTA_PROTOINFO_TCP_STATE]);
+	store_u8(ct, ATTR_TCP_WSCALE_ORIG, tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL]);
+	store_u8(ct, ATTR_TCP_WSCALE_REPL, tb[CTA_PROTOINFO_TCP_WSCALE_REPLY]);
+	store_tcp_flags(ct, DIR_ORIG, tb[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL]);
+	store_tcp_flags(ct, DIR_REPL, tb[CTA_PROTOINFO_TCP_FLAGS_REPLY]);
+	return 0;
+}
+
+static int parse_sctp(const struct nlattr *nest, struct nf_conntrack *ct)
+{
+	const struct nlattr *tb[CTA_PROTOINFO_SCTP_MAX + 1];
+
+	if (index_nest(nest, sctp_kinds, CTA_PROTOINFO_SCTP_MAX, tb) < 0)
+		return -1;
+	store_u8(ct, ATTR_SCTP_STATE, tb[CTA_PROTOINFO_SCTP_STATE]);
+	store_be32(ct, ATTR_SCTP_VTAG_ORIG, tb[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL]);
+	store_be32(ct, ATTR_SCTP_VTAG_REPL, tb[CTA_PROTOINFO_SCTP_VTAG_REPLY]);
+	return 0;
+}
+
+static int parse_dccp(const struct nlattr *nest, struct nf_conntrack *ct)
+{
+	const struct nlattr *tb[CTA_PROTOINFO_DCCP_MAX + 1];
+
+	if (index_nest(nest, dccp_kinds, CTA_PROTOINFO_DCCP_MAX, tb) < 0)
+		return -1;
+	store_u8(ct, ATTR_DCCP_STATE, tb[CTA_PROTOINFO_DCCP_STATE]);
+	store_u8(ct, ATTR_DCCP_ROLE, tb[CTA_PROTOINFO_DCCP_ROLE]);
+	store_be64(ct, ATTR_DCCP_HANDSHAKE_SEQ,
+		   tb[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ]);
+	return 0;
+}
+
+static int parse_protoinfo(const struct nlattr *nest, struct nf_conntrack *ct)
+{
+	const struct nlattr *tb[CTA_PROTOINFO_MAX + 1];
+
+	if (index_nest(nest, protoinfo_kinds, CTA_PROTOINFO_MAX, tb) < 0)
+		return -1;
+	if (tb[CTA_PROTOINFO_TCP] && parse_tcp(tb[CTA_PROTOINFO_TCP], ct) < 0)
+		return -1;
+	if (tb[CTA_PROTOINFO_SCTP] && parse_sctp(tb[CTA_PROTOINFO_SCTP], ct) < 0)
+		return -1;
+	if (tb[CTA_PROTOINFO_DCCP] && parse_dccp(tb[CTA_PROTOINFO_DCCP], ct) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- the other nests ------------------------------------------------- */
+
+static const uint8_t counters_kinds[CTA_COUNTERS_MAX + 1] = {
+	[CTA_COUNTERS_PACKETS] = PK_U64, [CTA_COUNTERS_BYTES] = PK_U64,
+	[CTA_COUNTERS32_PACKETS] = PK_U32, [CTA_COUNTERS32_BYTES] = PK_U32,
+};
+
+static int parse_counters(const struct nlattr *nest, struct nf_conntrack *ct,
+			  int dir)
+{
+	const struct nlattr *tb[CTA_COUNTERS_MAX + 1];
+	int pkts = dir == DIR_ORIG ? ATTR_ORIG_COUNTER_PACKETS :
+				     ATTR_REPL_COUNTER_PACKETS;
+	int bytes = dir == DIR_ORIG ? ATTR_ORIG_COUNTER_BYTES :
+				      ATTR_REPL_COUNTER_BYTES;
+
+	if (index_nest(nest, counters_kinds, CTA_COUNTERS_MAX, tb) < 0)
+		return -1;
+	/* Old kernels sent 32-bit counters: widen them. */
+	if (tb[CTA_COUNTERS32_PACKETS]) {
+		ct->counters[dir].packets = ntohl(get_u32(tb[CTA_COUNTERS32_PACKETS]));
+		attr_mark(ct, pkts);
+	}
+	if (tb[CTA_COUNTERS32_BYTES]) {
+		ct->counters[dir].bytes = ntohl(get_u32(tb[CTA_COUNTERS32_BYTES]));
+		attr_mark(ct, bytes);
+	}
+	store_be64(ct, pkts, tb[CTA_COUNTERS_PACKETS]);
+	store_be64(ct, bytes, tb[CTA_COUNTERS_BYTES]);
+	return 0;
+}
+
+static const uint8_t seqadj_kinds[CTA_SEQADJ_MAX + 1] = {
+	[CTA_SEQADJ_CORRECTION_POS] = PK_U32,
+	[CTA_SEQADJ_OFFSET_BEFORE] = PK_U32,
+	[CTA_SEQADJ_OFFSET_AFTER] = PK_U32,
+};
+
+static int parse_seqadj(const struct nlattr *nest, struct nf_conntrack *ct,
+			int dir)
+{
+	const struct nlattr *tb[CTA_SEQADJ_MAX + 1];
+	int base = dir == DIR_ORIG ? ATTR_ORIG_NAT_SEQ_CORRECTION_POS :
+				     ATTR_REPL_NAT_SEQ_CORRECTION_POS;
+
+	if (index_nest(nest, seqadj_kinds, CTA_SEQADJ_MAX, tb) < 0)
+		return -1;
+	/* The three attributes of a direction are consecutive. */
+	store_be32(ct, base, tb[CTA_SEQADJ_CORRECTION_POS]);
+	store_be32(ct, base + 1, tb[CTA_SEQADJ_OFFSET_BEFORE]);
+	store_be32(ct, base + 2, tb[CTA_SEQADJ_OFFSET_AFTER]);
+	return 0;
+}
+
+static const uint8_t help_kinds[CTA_HELP_MAX + 1] = {
+	[CTA_HELP_NAME] = PK_STRZ,
+};
+
+static int parse_helper(const struct nlattr *nest, struct nf_conntrack *ct)
+{
+	const struct nlattr *tb[CTA_HELP_MAX + 1];
+
+	if (index_nest(nest, help_kinds, CTA_HELP_MAX, tb) < 0)
+		return -1;
+	if (tb[CTA_HELP_NAME] == NULL)
+		return 0;
+	attr_store(ct, ATTR_HELPER_NAME, mnl_attr_get_str(tb[CTA_HELP_NAME]), 0);
+	if (tb[CTA_HELP_INFO]) {
+		attr_store(ct, ATTR_HELPER_INFO,
+			   mnl_attr_get_payload(tb[CTA_HELP_INFO]),
+			   mnl_attr_get_payload_len(tb[CTA_HELP_INFO]));
+		if (ct->helper_info == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static const uint8_t secctx_kinds[CTA_SECCTX_MAX + 1] = {
+	[CTA_SECCTX_NAME] = PK_STRZ,
+};
+
+static int parse_secctx(const struct nlattr *nest, struct nf_conntrack *ct)
+{
+	const struct nlattr *tb[CTA_SECCTX_MAX + 1];
+	char *s;
+
+	if (index_nest(nest, secctx_kinds, CTA_SECCTX_MAX, tb) < 0)
+		return -1;
+	if (tb[CTA_SECCTX_NAME] == NULL)
+		return 0;
+	s = strdup(mnl_attr_get_str(tb[CTA_SECCTX_NAME]));
+	if (s == NULL)
+		return -1;
+	free(ct->secctx);
+	ct->secctx = s;
+	attr_mark(ct, ATTR_SECCTX);
+	return 0;
+}
+
+static const uint8_t timestamp_kinds[CTA_TIMESTAMP_MAX + 1] = {
+	[CTA_TIMESTAMP_START] = PK_U64, [CTA_TIMESTAMP_STOP] = PK_U64,
+};
+
+static int parse_timestamp(const struct nlattr *nest, struct nf_conntrack *ct)
+{
+	const struct nlattr *tb[CTA_TIMESTAMP_MAX + 1];
+
+	if (index_nest(nest, timestamp_kinds, CTA_TIMESTAMP_MAX, tb) < 0)
+		return -1;
+	store_be64(ct, ATTR_TIMESTAMP_START, tb[CTA_TIMESTAMP_START]);
+	store_be64(ct, ATTR_TIMESTAMP_STOP, tb[CTA_TIMESTAMP_STOP]);
+	return 0;
+}
+
+static const uint8_t synproxy_kinds[CTA_SYNPROXY_MAX + 1] = {
+	[CTA_SYNPROXY_ISN] = PK_U32, [CTA_SYNPROXY_ITS] = PK_U32,
+	[CTA_SYNPROXY_TSOFF] = PK_U32,
+};
+
+static int parse_synproxy(const struct nlattr *nest, struct nf_conntrack *ct)
+{
+	const struct nlattr *tb[CTA_SYNPROXY_MAX + 1];
+
+	if (index_nest(nest, synproxy_kinds, CTA_SYNPROXY_MAX, tb) < 0)
+		return -1;
+	store_be32(ct, ATTR_SYNPROXY_ISN, tb[CTA_SYNPROXY_ISN]);
+	store_be32(ct, ATTR_SYNPROXY_ITS, tb[CTA_SYNPROXY_ITS]);
+	store_be32(ct, ATTR_SYNPROXY_TSOFF, tb[CTA_SYNPROXY_TSOFF]);
+	return 0;
+}
+
+/* Labels: a bitmask as long as the attribute (whole 32-bit words). */
+static int parse_labels(const struct nlattr *a, struct nf_conntrack *ct,
+			int type)
+{
+	uint16_t len = mnl_attr_get_payload_len(a);
+	struct nfct_bitmask *b;
+
+	if (len == 0 || len % sizeof(uint32_t)) {
+		errno = EINVAL;
+		return -1;
+	}
+	b = nfct_bitmask_new(len * 8 - 1);
+	if (b == NULL)
+		return -1;
+	memcpy(b->bits, mnl_attr_get_payload(a), len);
+	attr_store(ct, type, b, 0);
+	return 0;
+}
+
+/* ---- the message ----------------------------------------------------- */
+
+static const uint8_t ct_kinds[CTA_MAX + 1] = {
+	[CTA_TUPLE_ORIG] = PK_NEST, [CTA_TUPLE_REPLY] = PK_NEST,
+	[CTA_TUPLE_MASTER] = PK_NEST, [CTA_SEQ_ADJ_ORIG] = PK_NEST,
+	[CTA_SEQ_ADJ_REPLY] = PK_NEST, [CTA_PROTOINFO] = PK_NEST,
+	[CTA_COUNTERS_ORIG] = PK_NEST, [CTA_COUNTERS_REPLY] = PK_NEST,
+	[CTA_HELP] = PK_NEST, [CTA_SECCTX] = PK_NEST,
+	[CTA_TIMESTAMP] = PK_NEST, [CTA_SYNPROXY] = PK_NEST,
+	[CTA_STATUS] = PK_U32, [CTA_TIMEOUT] = PK_U32, [CTA_MARK] = PK_U32,
+	[CTA_SECMARK] = PK_U32, [CTA_USE] = PK_U32, [CTA_ID] = PK_U32,
+	[CTA_ZONE] = PK_U16, [CTA_TIMESTAMP_EVENT] = PK_U64,
+};
+
+static int parse_dir_tuple(const struct nlattr *a, struct nf_conntrack *ct,
+			   struct nfct_tuple *t, int dir, int l3attr,
+			   uint16_t l3num)
+{
+	/* The family travels in struct nfgenmsg, not in the tuple. */
+	t->l3proto = l3num;
+	attr_mark(ct, l3attr);
+	return nfct_parse_tuple(a, t, dir, ct->set);
+}
+
+static int parse_tuples(const struct nlattr **tb, struct nf_conntrack *ct,
+			uint16_t l3num)
+{
+	if (tb[CTA_TUPLE_ORIG] &&
+	    parse_dir_tuple(tb[CTA_TUPLE_ORIG], ct, &ct->orig, DIR_ORIG,
+			    ATTR_ORIG_L3PROTO, l3num) < 0)
+		return -1;
+	if (tb[CTA_TUPLE_REPLY] &&
+	    parse_dir_tuple(tb[CTA_TUPLE_REPLY], ct, &ct->repl, DIR_REPL,
+			    ATTR_REPL_L3PROTO, l3num) < 0)
+		return -1;
+	if (tb[CTA_TUPLE_MASTER] &&
+	    parse_dir_tuple(tb[CTA_TUPLE_MASTER], ct, &ct->master, DIR_MASTER,
+			    ATTR_MASTER_L3PROTO, l3num) < 0)
+		return -1;
+	return 0;
+}
+
+static void parse_scalars(const struct nlattr **tb, struct nf_conntrack *ct)
+{
+	store_be32(ct, ATTR_STATUS, tb[CTA_STATUS]);
+	store_be32(ct, ATTR_TIMEOUT, tb[CTA_TIMEOUT]);
+	store_be32(ct, ATTR_MARK, tb[CTA_MARK]);
+	store_be32(ct, ATTR_SECMARK, tb[CTA_SECMARK]);
+	store_be32(ct, ATTR_USE, tb[CTA_USE]);
+	store_be32(ct, ATTR_ID, tb[CTA_ID]);
+	if (tb[CTA_ZONE]) {
+		ct->zone = ntohs(get_u16(tb[CTA_ZONE]));
+		attr_mark(ct, ATTR_ZONE);
+	}
+	store_be64(ct, ATTR_TIMESTAMP_EVENT, tb[CTA_TIMESTAMP_EVENT]);
+}
+
+/**
+ * nfct_payload_parse - fill an object from ctnetlink attributes
+ * @payload: the attributes (the message after struct nfgenmsg)
+ * @payload_len: their length in bytes
+ * @l3num: the family, from struct nfgenmsg
+ * @ct: object to fill in; attributes not in the message are left alone
+ *
+ * Returns 0, or -1 with errno set: EINVAL for a malformed attribute
+ * (attributes read before it stay stored), ENOMEM.
+ */
+NFCT_EXPORT int nfct_payload_parse(const void *payload, size_t payload_len,
+				   uint16_t l3num, struct nf_conntrack *ct)
+{
+	const struct nlattr *tb[CTA_MAX + 1];
+
+	if ((payload == NULL && payload_len > 0) || ct == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (index_attrs(payload, payload_len, ct_kinds, CTA_MAX, tb) < 0)
+		return -1;
+	if (parse_tuples(tb, ct, l3num) < 0)
+		return -1;
+	if (tb[CTA_SEQ_ADJ_ORIG] && parse_seqadj(tb[CTA_SEQ_ADJ_ORIG], ct, DIR_ORIG) < 0)
+		return -1;
+	if (tb[CTA_SEQ_ADJ_REPLY] && parse_seqadj(tb[CTA_SEQ_ADJ_REPLY], ct, DIR_REPL) < 0)
+		return -1;
+	parse_scalars(tb, ct);
+	if (tb[CTA_PROTOINFO] && parse_protoinfo(tb[CTA_PROTOINFO], ct) < 0)
+		return -1;
+	if (tb[CTA_COUNTERS_ORIG] && parse_counters(tb[CTA_COUNTERS_ORIG], ct, DIR_ORIG) < 0)
+		return -1;
+	if (tb[CTA_COUNTERS_REPLY] && parse_counters(tb[CTA_COUNTERS_REPLY], ct, DIR_REPL) < 0)
+		return -1;
+	if (tb[CTA_HELP] && parse_helper(tb[CTA_HELP], ct) < 0)
+		return -1;
+	if (tb[CTA_SECCTX] && parse_secctx(tb[CTA_SECCTX], ct) < 0)
+		return -1;
+	if (tb[CTA_TIMESTAMP] && parse_timestamp(tb[CTA_TIMESTAMP], ct) < 0)
+		return -1;
+	if (tb[CTA_LABELS] && parse_labels(tb[CTA_LABELS], ct, ATTR_CONNLABELS) < 0)
+		return -1;
+	if (tb[CTA_LABELS_MASK] &&
+	    parse_labels(tb[CTA_LABELS_MASK], ct, ATTR_CONNLABELS_MASK) < 0)
+		return -1;
+	if (tb[CTA_SYNPROXY] && parse_synproxy(tb[CTA_SYNPROXY], ct) < 0)
+		return -1;
+	return 0;
+}
+
+/**
+ * nfct_nlmsg_parse - fill an object from a ctnetlink message
+ * @nlh: the message (header, struct nfgenmsg, attributes)
+ * @ct: object to fill in
+ *
+ * Returns 0, or -1 with errno set (EINVAL: message too short for its
+ * headers, malformed attribute).
+ */
+NFCT_EXPORT int nfct_nlmsg_parse(const struct nlmsghdr *nlh,
+				 struct nf_conntrack *ct)
+{
+	const struct nfgenmsg *g;
+	size_t hdr = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*g));
+
+	if (nlh == NULL || ct == NULL || nlh->nlmsg_len < hdr) {
+		errno = EINVAL;
+		return -1;
+	}
+	g = mnl_nlmsg_get_payload(nlh);
+	return nfct_payload_parse((const char *)nlh + hdr, nlh->nlmsg_len - hdr,
+				  g->nfgen_family, ct);
+}
+
+/* Message type and flags -> NFCT_T_* (0 if none applies). */
+static int msg_event_type(const struct nlmsghdr *nlh)
+{
+	uint16_t type = nlh->nlmsg_type & 0xff;
+
+	switch (type) {
+	case IPCTNL_MSG_CT_NEW:
+		if (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL))
+			return NFCT_T_NEW;
+		return NFCT_T_UPDATE;
+	case IPCTNL_MSG_CT_DELETE:
+		return NFCT_T_DESTROY;
+	}
+	return 0;
+}
+
+/**
+ * nfct_parse_conntrack - fill an object from a message (deprecated)
+ * @type: the NFCT_T_* types wanted (NFCT_T_ALL for any)
+ * @nlh: the message
+ * @ct: object to fill in
+ *
+ * Returns the message's NFCT_T_* type, 0 if it is not one of @type (the
+ * object is not touched then), or NFCT_T_ERROR with errno set
+ * (EINVAL: NULL argument, truncated message, malformed attribute).
+ */
+NFCT_EXPORT int nfct_parse_conntrack(enum nf_conntrack_msg_type type,
+				     const struct nlmsghdr *nlh,
+				     struct nf_conntrack *ct)
+{
+	int t;
+
+	if (nlh == NULL || ct == NULL ||
+	    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg)) {
+		errno = EINVAL;
+		return NFCT_T_ERROR;
+	}
+	t = msg_event_type(nlh);
+	if (!(t & type))
+		return 0;
+	if (nfct_nlmsg_parse(nlh, ct) < 0)
+		return NFCT_T_ERROR;
+	return t;
+}
