@@ -5,6 +5,7 @@
  * the group's struct. The behaviour follows the original library, quirks
  * included (see the comments on the table).
  */
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "internal.h"
@@ -246,4 +247,181 @@ NFCT_EXPORT int nfct_attr_grp_unset(struct nf_conntrack *ct,
 	for (int i = 0; i < g->nattrs; i++)
 		attr_clear(ct, g->attrs[i]);
 	return 0;
+}
+
+/* ---- object options ------------------------------------------------- */
+
+/* Address size for the family in the original tuple, 0 if neither. */
+static size_t l3_addr_size(const struct nf_conntrack *ct)
+{
+	switch (ct->orig.l3proto) {
+	case AF_INET:
+		return sizeof(uint32_t);
+	case AF_INET6:
+		return sizeof(ct->orig.src.v6);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Undo address NAT in the reply tuple: remember the mangled address in
+ * @nat and put back the one it replaced. Marks the IPv4 or IPv6 NAT
+ * attribute depending on the original tuple's family.
+ */
+static void undo_nat(struct nf_conntrack *ct, union nfct_addr *nat,
+		     union nfct_addr *repl, const union nfct_addr *orig,
+		     int attr4, int attr6)
+{
+	size_t n = l3_addr_size(ct);
+
+	if (n == 0)
+		return;
+	memcpy(nat, repl, n);
+	memcpy(repl, orig, n);
+	attr_mark(ct, n == sizeof(uint32_t) ? attr4 : attr6);
+}
+
+/* Same for ports; done whatever the protocol, as in the original. */
+static void undo_pat(struct nf_conntrack *ct, uint16_t *nat, uint16_t *repl,
+		     const uint16_t *orig, int attr)
+{
+	*nat = *repl;
+	*repl = *orig;
+	attr_mark(ct, attr);
+}
+
+/* Does this layer 4 protocol have ports in the tuple? */
+static bool l4_has_ports(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+	case IPPROTO_DCCP:
+	case IPPROTO_GRE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Fill tuple @t as the mirror image of @other (the other direction).
+ * ICMP types and ids are left alone: setting them already filled in the
+ * reply. Afterwards both tuples count as set, like in the original.
+ */
+static void setup_tuple(struct nf_conntrack *ct, struct nfct_tuple *t,
+			const struct nfct_tuple *other)
+{
+	t->l3proto = other->l3proto;
+	t->l4proto = other->l4proto;
+	t->src = other->dst;
+	t->dst = other->src;
+	if (l4_has_ports(t->l4proto)) {
+		t->l4src.port = other->l4dst.port;
+		t->l4dst.port = other->l4src.port;
+	}
+	for (int a = ATTR_ORIG_IPV4_SRC; a <= ATTR_REPL_L4PROTO; a++)
+		attr_mark(ct, a);
+}
+
+/**
+ * nfct_setobjopt - apply an operation to an object
+ * @ct: the object
+ * @option: NFCT_SOPT_UNDO_SNAT, _UNDO_DNAT (put the original address back
+ *   into the reply tuple, keeping the NAT address in ATTR_SNAT_IPV4/6 or
+ *   ATTR_DNAT_IPV4/6), _UNDO_SPAT, _UNDO_DPAT (same for ports),
+ *   _SETUP_ORIGINAL, _SETUP_REPLY (fill one tuple from the other)
+ *
+ * Returns 0, or -1 with errno EOPNOTSUPP for an unknown option (EINVAL
+ * for a NULL object).
+ */
+NFCT_EXPORT int nfct_setobjopt(struct nf_conntrack *ct, unsigned int option)
+{
+	if (unlikely(ct == NULL)) {
+		errno = EINVAL;
+		return -1;
+	}
+	switch (option) {
+	case NFCT_SOPT_UNDO_SNAT:
+		undo_nat(ct, &ct->snat_addr, &ct->repl.dst, &ct->orig.src,
+			 ATTR_SNAT_IPV4, ATTR_SNAT_IPV6);
+		break;
+	case NFCT_SOPT_UNDO_DNAT:
+		undo_nat(ct, &ct->dnat_addr, &ct->repl.src, &ct->orig.dst,
+			 ATTR_DNAT_IPV4, ATTR_DNAT_IPV6);
+		break;
+	case NFCT_SOPT_UNDO_SPAT:
+		undo_pat(ct, &ct->snat_port, &ct->repl.l4dst.port,
+			 &ct->orig.l4src.port, ATTR_SNAT_PORT);
+		break;
+	case NFCT_SOPT_UNDO_DPAT:
+		undo_pat(ct, &ct->dnat_port, &ct->repl.l4src.port,
+			 &ct->orig.l4dst.port, ATTR_DNAT_PORT);
+		break;
+	case NFCT_SOPT_SETUP_ORIGINAL:
+		setup_tuple(ct, &ct->orig, &ct->repl);
+		break;
+	case NFCT_SOPT_SETUP_REPLY:
+		setup_tuple(ct, &ct->repl, &ct->orig);
+		break;
+	default:
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return 0;
+}
+
+/* Do the first @n bytes of two addresses differ? */
+static int addr_differs(const union nfct_addr *a, const union nfct_addr *b,
+			size_t n)
+{
+	return n != 0 && memcmp(a, b, n) != 0;
+}
+
+/* A set status must say the NAT was done; an unset one is no veto. */
+static bool nat_done(const struct nf_conntrack *ct, uint32_t bit)
+{
+	return !attr_isset(ct, ATTR_STATUS) || (ct->status & bit);
+}
+
+/**
+ * nfct_getobjopt - ask a question about an object
+ * @ct: the object
+ * @option: NFCT_GOPT_IS_SNAT, _IS_DNAT (the reply tuple's address differs
+ *   from the original's), _IS_SPAT, _IS_DPAT (same for ports); when
+ *   ATTR_STATUS is set, it must also have IPS_SRC_NAT_DONE (SNAT, SPAT)
+ *   or IPS_DST_NAT_DONE (DNAT, DPAT)
+ *
+ * Returns 1 or 0, or -1 with errno EOPNOTSUPP for an unknown option
+ * (EINVAL for a NULL object).
+ */
+NFCT_EXPORT int nfct_getobjopt(const struct nf_conntrack *ct,
+			       unsigned int option)
+{
+	if (unlikely(ct == NULL)) {
+		errno = EINVAL;
+		return -1;
+	}
+	switch (option) {
+	case NFCT_GOPT_IS_SNAT:
+		return nat_done(ct, IPS_SRC_NAT_DONE) &&
+		       addr_differs(&ct->repl.dst, &ct->orig.src,
+				    l3_addr_size(ct));
+	case NFCT_GOPT_IS_DNAT:
+		return nat_done(ct, IPS_DST_NAT_DONE) &&
+		       addr_differs(&ct->repl.src, &ct->orig.dst,
+				    l3_addr_size(ct));
+	case NFCT_GOPT_IS_SPAT:
+		return nat_done(ct, IPS_SRC_NAT_DONE) &&
+		       ct->repl.l4dst.port != ct->orig.l4src.port;
+	case NFCT_GOPT_IS_DPAT:
+		return nat_done(ct, IPS_DST_NAT_DONE) &&
+		       ct->repl.l4src.port != ct->orig.l4dst.port;
+	default:
+		errno = EOPNOTSUPP;
+		return -1;
+	}
 }

@@ -514,6 +514,8 @@ static void section_objopt(void)
 		for (int i = 0; i < 4; i++)
 			if (rndn(5))
 				nfct_set_attr_u16(ct, ATTR_ORIG_PORT_SRC + i, rndn(3));
+		if (rndn(2))
+			nfct_set_attr_u32(ct, ATTR_STATUS, rnd() & 0x1f0);
 		for (int k = rndn(3); k > 0; k--)
 			nfct_attr_unset(ct, rndn(20));
 		dump("nat", ct);
