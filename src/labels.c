@@ -62,9 +62,9 @@ static char *parse_line(char *line, unsigned int *bit)
 	unsigned long val;
 	char *name, *end;
 
-	errno = 0;
+	/* out of range gives ULONG_MAX: no need to look at errno */
 	val = strtoul(line, &name, 0);
-	if (name == line || errno != 0 || val > LABEL_BIT_MAX)
+	if (name == line || val > LABEL_BIT_MAX)
 		return NULL;
 	while (is_space(*name))
 		name++;
@@ -112,12 +112,8 @@ static int read_map(struct nfct_labelmap *m, FILE *f)
 	while (fgets(line, sizeof(line), f))
 		if (add_line(m, line) < 0)
 			return -1;
-	if (ferror(f)) {
-		/* e.g. EISDIR: report it rather than an empty map */
-		if (errno == 0)
-			errno = EIO;
-		return -1;
-	}
+	if (ferror(f))
+		return -1;	/* e.g. EISDIR: report it, not an empty map */
 	return 0;
 }
 
@@ -133,7 +129,6 @@ static int read_map(struct nfct_labelmap *m, FILE *f)
 NFCT_EXPORT struct nfct_labelmap *nfct_labelmap_new(const char *mapfile)
 {
 	struct nfct_labelmap *m;
-	int saved = errno;
 	FILE *f;
 	int ret;
 
@@ -147,7 +142,6 @@ NFCT_EXPORT struct nfct_labelmap *nfct_labelmap_new(const char *mapfile)
 		fclose(f);
 		return NULL;
 	}
-	errno = 0;
 	ret = read_map(m, f);
 	fclose(f);
 	if (ret < 0 || m->size == 0) {
@@ -157,7 +151,6 @@ NFCT_EXPORT struct nfct_labelmap *nfct_labelmap_new(const char *mapfile)
 		errno = err;
 		return NULL;
 	}
-	errno = saved;	/* parsing cleared it; a success leaves it alone */
 	return m;
 }
 
