@@ -302,13 +302,19 @@ static uint64_t ts_sec(uint64_t ns)
 	return ns / 1000000000ull;
 }
 
-/* Seconds between start and stop, or start and now while alive. */
-static uint64_t delta_time(const struct nf_conntrack *ct)
+/*
+ * Seconds between start and stop, or start and now while alive. Plain
+ * text subtracts whole seconds and treats a zero stop time as still
+ * running; XML (@xml) subtracts nanoseconds and goes by whether the
+ * stop time is set at all.
+ */
+static uint64_t delta_time(const struct nf_conntrack *ct, bool xml)
 {
 	uint64_t end;
 
-	/* A zero stop time counts as still running, set or not. */
-	if (ct->timestamp_stop != 0)
+	if (xml && attr_isset(ct, ATTR_TIMESTAMP_STOP))
+		return ts_sec(ct->timestamp_stop - ct->timestamp_start);
+	if (!xml && ct->timestamp_stop != 0)
 		end = ts_sec(ct->timestamp_stop);
 	else
 		end = (uint64_t)time(NULL);
@@ -523,7 +529,7 @@ static int format_plain(struct fbuf *b, const struct nf_conntrack *ct,
 		plain_zone(b, "zone=", 5, ct->zone);
 	if (attr_isset(ct, ATTR_TIMESTAMP_START)) {
 		PUT_LIT(b, "delta-time=");
-		put_u64(b, delta_time(ct));
+		put_u64(b, delta_time(ct, false));
 		put_char(b, ' ');
 	}
 	if (flags & NFCT_OF_TIMESTAMP) {
@@ -593,10 +599,6 @@ static void xml_tuple(struct fbuf *b, const struct nf_conntrack *ct,
 		      const struct nfct_tuple *t, int dir)
 {
 	int zone_attr = dir == DIR_ORIG ? ATTR_ORIG_ZONE : ATTR_REPL_ZONE;
-	int pkt_attr = dir == DIR_ORIG ? ATTR_ORIG_COUNTER_PACKETS
-				       : ATTR_REPL_COUNTER_PACKETS;
-	int byte_attr = dir == DIR_ORIG ? ATTR_ORIG_COUNTER_BYTES
-					: ATTR_REPL_COUNTER_BYTES;
 	size_t start;
 
 	if (dir == DIR_ORIG)
@@ -628,7 +630,10 @@ static void xml_tuple(struct fbuf *b, const struct nf_conntrack *ct,
 
 	if (attr_isset(ct, zone_attr))
 		XML_NUM(b, "zone", t->zone);
-	if (attr_isset(ct, pkt_attr) && attr_isset(ct, byte_attr)) {
+	/* The original decides on the original direction's counters for
+	 * both directions. */
+	if (attr_isset(ct, ATTR_ORIG_COUNTER_PACKETS) &&
+	    attr_isset(ct, ATTR_ORIG_COUNTER_BYTES)) {
 		PUT_LIT(b, "<counters>");
 		XML_NUM(b, "packets", ct->counters[dir].packets);
 		XML_NUM(b, "bytes", ct->counters[dir].bytes);
@@ -738,7 +743,7 @@ static void xml_independent(struct fbuf *b, const struct nf_conntrack *ct,
 		PUT_LIT(b, "</timestamp>");
 	}
 	if (attr_isset(ct, ATTR_TIMESTAMP_START))
-		XML_NUM(b, "deltatime", delta_time(ct));
+		XML_NUM(b, "deltatime", delta_time(ct, true));
 	if (open)
 		PUT_LIT(b, "</meta>");
 }
@@ -747,13 +752,18 @@ static void xml_when(struct fbuf *b)
 {
 	time_t t = time(NULL);
 	struct tm tm;
+	char tmp[2];
 
 	if (localtime_r(&t, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
-	PUT_LIT(b, "<when>");
-	XML_NUM(b, "hour", tm.tm_hour);
-	XML_NUM(b, "min", tm.tm_min);
-	XML_NUM(b, "sec", tm.tm_sec);
+	/* Hour, minute and second are two digits, the rest as they come. */
+	PUT_LIT(b, "<when><hour>");
+	put_mem(b, tmp, fmt_2d(tmp, tm.tm_hour) - tmp);
+	PUT_LIT(b, "</hour><min>");
+	put_mem(b, tmp, fmt_2d(tmp, tm.tm_min) - tmp);
+	PUT_LIT(b, "</min><sec>");
+	put_mem(b, tmp, fmt_2d(tmp, tm.tm_sec) - tmp);
+	PUT_LIT(b, "</sec>");
 	XML_NUM(b, "wday", tm.tm_wday + 1);
 	XML_NUM(b, "day", tm.tm_mday);
 	XML_NUM(b, "month", tm.tm_mon + 1);
