@@ -141,8 +141,10 @@ NFCT_EXPORT size_t nfexp_maxsize(void)
 /* Copy a string into a fixed field, truncating, always terminated. */
 static void copy_str(char *dst, size_t size, const char *src)
 {
-	strncpy(dst, src, size);
-	dst[size - 1] = '\0';
+	size_t len = strnlen(src, size - 1);
+
+	memcpy(dst, src, len);
+	memset(dst + len, 0, size - len);
 }
 
 /**
