@@ -54,6 +54,8 @@ struct scenario {
 static struct scenario *scenarios;
 static int nscenarios;
 static int cmd_passed, cmd_failed;
+static char *failed_list;	/* one line per differing command */
+static size_t failed_len;
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -255,6 +257,34 @@ static void print_diff(const char *a, size_t alen, const char *b, size_t blen,
 	unlink(pb);
 }
 
+/* Remember a differing command line, with a hint when one is obvious. */
+static void note_failure(const struct scenario *sc, const struct line *l,
+			 const char *ours, size_t ours_len)
+{
+	static const char undef[] = "undefined symbol: ";
+	char entry[1024], hint[128] = "";
+	const char *u;
+	int n;
+
+	if (!ours) {
+		snprintf(hint, sizeof(hint), "  (did not run)");
+	} else if ((u = memmem(ours, ours_len, undef, sizeof(undef) - 1))) {
+		u += sizeof(undef) - 1;
+		n = strcspn(u, "\n");
+		snprintf(hint, sizeof(hint), "  (undefined symbol %.*s)",
+			 n > 64 ? 64 : n, u);
+	}
+	n = snprintf(entry, sizeof(entry), "  [%s] scenarios.txt:%d: %s%s\n",
+		     sc->name, l->lineno, l->text, hint);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(entry))
+		n = sizeof(entry) - 1;
+	failed_list = xrealloc(failed_list, failed_len + n + 1);
+	memcpy(failed_list + failed_len, entry, n + 1);
+	failed_len += n;
+}
+
 static int selfcheck(void)
 {
 	const char *s = getenv("NFCT_TOOL_SELFCHECK");
@@ -297,6 +327,7 @@ static void test_scenario(void **state)
 		}
 		cmd_failed++;
 		failed++;
+		note_failure(sc, l, b, blen);
 		fprintf(stderr, "\n=== DIFFERS [%s] scenarios.txt:%d: %s\n",
 			sc->name, l->lineno, l->text);
 		print_diff(a, alen, b, blen, "reference",
@@ -324,25 +355,31 @@ static void test_scenario(void **state)
 static int print_summary(void **state)
 {
 	(void)state;
+	if (failed_list)
+		fprintf(stderr, "\nDiffering command lines:\n%s", failed_list);
 	fprintf(stderr, "\nconntrack_tool%s: %d passed, %d failed (command lines)\n",
 		selfcheck() ? " (self-check, reference on both sides)" : "",
 		cmd_passed, cmd_failed);
 	return 0;
 }
 
-static int check_environment(void **state)
+/* Root, conntrack(8) and unshare(1) are needed; skip (77) without. */
+static int check_environment(void)
 {
-	(void)state;
-	if (geteuid() != 0 || access(CONNTRACK_BIN, X_OK) != 0 ||
-	    access("/usr/bin/unshare", X_OK) != 0) {
-		if (test_in_ci()) {
-			fprintf(stderr, "conntrack_tool needs root, %s and unshare\n",
-				CONNTRACK_BIN);
-			return -1;
-		}
-		fprintf(stderr, "conntrack_tool: skipped (needs root, %s and unshare)\n",
-			CONNTRACK_BIN);
-		exit(77);	/* meson's "skipped" exit code */
+	static const char *const tools[] = {
+		CONNTRACK_BIN, "/usr/bin/unshare", "/usr/bin/taskset",
+		"/usr/sbin/nft", "/usr/bin/python3", "/usr/bin/timeout",
+	};
+
+	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
+		if (access(tools[i], X_OK) == 0)
+			continue;
+		fprintf(stderr, "conntrack_tool: %s is missing\n", tools[i]);
+		return test_in_ci() ? 1 : 77;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "conntrack_tool: needs root (network namespaces)\n");
+		return test_in_ci() ? 1 : 77;
 	}
 	return 0;
 }
@@ -353,6 +390,9 @@ int main(void)
 	struct CMUnitTest *tests;
 	int ret;
 
+	ret = check_environment();
+	if (ret != 0)
+		return ret;	/* 77 is meson's "skipped" */
 	if (!file)
 		file = TOOL_SRC_DIR "/scenarios.txt";
 	if (load_scenarios(file, getenv("NFCT_TOOL_ONLY")) < 0)
@@ -370,7 +410,7 @@ int main(void)
 		tests[i].initial_state = &scenarios[i];
 	}
 	ret = _cmocka_run_group_tests("conntrack_tool", tests, nscenarios,
-				      check_environment, print_summary);
+				      NULL, print_summary);
 	free(tests);
 	return ret;
 }
