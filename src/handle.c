@@ -4,7 +4,6 @@
  * expectation subsystems opened on it.
  */
 #include <stdlib.h>
-#include <time.h>
 
 #include <libnfnetlink/libnfnetlink.h>
 
@@ -58,7 +57,6 @@ NFCT_EXPORT struct nfct_handle *nfct_open_nfnl(struct nfnl_handle *nfnlh,
 	if (h->rxbuf == NULL)
 		goto err;
 	h->nfnlh = nfnlh;
-	h->seq = time(NULL);
 
 	if (subsys_id == NFNL_SUBSYS_NONE || subsys_id == CONNTRACK) {
 		h->ssh_ct = subsys_open(nfnlh, NFNL_SUBSYS_CTNETLINK,

@@ -475,14 +475,36 @@ static int receive_loop(struct nfct_handle *h, bool sync)
 	}
 }
 
+/*
+ * Next sequence number. Taken from libnfnetlink's counter when we can,
+ * so that a program reading replies with nfnl_process() on our socket
+ * passes its sequence check; never 0, which marks events.
+ */
+static uint32_t next_seq(struct nfct_handle *h)
+{
+	struct nfnl_subsys_handle *ssh = h->ssh_ct ? h->ssh_ct : h->ssh_exp;
+	union {
+		char buf[NLMSG_SPACE(sizeof(struct nfgenmsg))];
+		struct nlmsghdr nlh;
+	} scratch;
+
+	if (ssh) {
+		nfnl_fill_hdr(ssh, &scratch.nlh, 0, 0, 0, 0, 0);
+		h->seq = scratch.nlh.nlmsg_seq;
+	} else {
+		h->seq++;
+	}
+	if (h->seq == 0)
+		return next_seq(h);
+	return h->seq;
+}
+
 int handle_send(struct nfct_handle *h, struct nlmsghdr *nlh)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	ssize_t n;
 
-	if (++h->seq == 0)	/* 0 marks events */
-		h->seq = 1;
-	nlh->nlmsg_seq = h->seq;
+	nlh->nlmsg_seq = next_seq(h);
 	nlh->nlmsg_pid = 0;
 	do
 		n = sendto(nfnl_fd(h->nfnlh), nlh, nlh->nlmsg_len, 0,

@@ -35,6 +35,7 @@ static void differential(const char *scenario)
 
 static void test_diff_basic(void **state) { (void)state; differential("basic"); }
 static void test_diff_errors(void **state) { (void)state; differential("errors"); }
+static void test_diff_empty(void **state) { (void)state; differential("empty"); }
 static void test_diff_verdicts(void **state) { (void)state; differential("verdicts"); }
 static void test_diff_types(void **state) { (void)state; differential("types"); }
 static void test_diff_send(void **state) { (void)state; differential("send"); }
@@ -422,6 +423,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diff_basic),
 		cmocka_unit_test(test_diff_errors),
+		cmocka_unit_test(test_diff_empty),
 		cmocka_unit_test(test_diff_verdicts),
 		cmocka_unit_test(test_diff_types),
 		cmocka_unit_test(test_diff_send),
