@@ -79,12 +79,16 @@ static void put_protoinfo(struct nlmsghdr *nlh, const struct sc_entry *e)
 {
 	struct nlattr *pi, *n;
 
-	if (e->proto != IPPROTO_TCP && e->proto != IPPROTO_SCTP)
+	if (e->proto != IPPROTO_TCP && e->proto != IPPROTO_SCTP &&
+	    e->proto != IPPROTO_DCCP)
 		return;
 	pi = mnl_attr_nest_start(nlh, CTA_PROTOINFO);
 	if (e->proto == IPPROTO_TCP) {
 		n = mnl_attr_nest_start(nlh, CTA_PROTOINFO_TCP);
 		mnl_attr_put_u8(nlh, CTA_PROTOINFO_TCP_STATE, e->state);
+	} else if (e->proto == IPPROTO_DCCP) {
+		n = mnl_attr_nest_start(nlh, CTA_PROTOINFO_DCCP);
+		mnl_attr_put_u8(nlh, CTA_PROTOINFO_DCCP_STATE, e->state);
 	} else {
 		n = mnl_attr_nest_start(nlh, CTA_PROTOINFO_SCTP);
 		mnl_attr_put_u8(nlh, CTA_PROTOINFO_SCTP_STATE, e->state);
@@ -122,6 +126,28 @@ static struct nlmsghdr *start(char *buf, int type, int flags, int family,
 	nfg->nfgen_family = family;
 	nfg->version = NFNETLINK_V0;
 	nfg->res_id = 0;
+	return nlh;
+}
+
+struct nlmsghdr *scenario_build_event(char *buf, const struct sc_entry *e,
+				      int type)
+{
+	struct nlmsghdr *nlh = start(buf, type, NLM_F_CREATE | NLM_F_EXCL,
+				     e->family, 0);
+
+	nlh->nlmsg_flags &= ~(NLM_F_REQUEST | NLM_F_ACK);
+	put_tuple(nlh, CTA_TUPLE_ORIG, e, 0);
+	put_tuple(nlh, CTA_TUPLE_REPLY, e, 1);
+	/* like the kernel: zone only when not 0, then status and timeout */
+	if (e->zone)
+		mnl_attr_put_u16(nlh, CTA_ZONE, htons(e->zone));
+	mnl_attr_put_u32(nlh, CTA_STATUS, htonl(8));
+	mnl_attr_put_u32(nlh, CTA_TIMEOUT, htonl(100));
+	put_protoinfo(nlh, e);
+	if (e->mark)
+		mnl_attr_put_u32(nlh, CTA_MARK, htonl(e->mark));
+	mnl_attr_put_u32(nlh, CTA_USE, htonl(1));
+	mnl_attr_put_u32(nlh, CTA_ID, htonl(0x1234));
 	return nlh;
 }
 

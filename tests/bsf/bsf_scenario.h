@@ -27,6 +27,10 @@ extern const int sc_count;
 /* Multicast groups to bind to: new and destroy events. */
 unsigned int scenario_groups(void);
 
+/* An event message like the kernel's for @e (IPCTNL_MSG_CT_* @type). */
+struct nlmsghdr *scenario_build_event(char *buf, const struct sc_entry *e,
+				      int type);
+
 /* Create every entry of sc_table, then flush them all. */
 int scenario_play(void);
 
