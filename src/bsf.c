@@ -15,7 +15,9 @@
  *   ret 0xffffffff
  *
  * Within a block, a message without the attribute passes the block
- * (except MARK and ZONE, where a missing attribute means 0). With
+ * (except MARK and ZONE, where a missing attribute means 0: the kernel
+ * leaves CTA_ZONE out for zone 0; zones of one direction only, sent as
+ * CTA_TUPLE_ZONE, are not looked at). With
  * positive logic it passes when it matches one entry, with negative logic
  * when it matches none.
  *
@@ -633,7 +635,8 @@ static int host_is_big_endian(void)
  * Replaces a filter already attached. An empty filter passes everything.
  * Returns 0, or -1 with errno: the error recorded while the filter was
  * built (EINVAL, ENOSPC, see nfct_filter_add_attr()), ENOSPC if the
- * program would be too large, EINVAL for a NULL filter, or the error of
+ * program's 8-bit conditional jumps would not reach (beyond about 243
+ * protocols, 81 IPv4 addresses per direction or 85 marks), EINVAL for a NULL filter, or the error of
  * setsockopt() (EBADF, ENOTSOCK...). On error nothing is attached.
  */
 NFCT_EXPORT int nfct_filter_attach(int fd, struct nfct_filter *filter)
