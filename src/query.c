@@ -534,6 +534,8 @@ static struct nlmsghdr *build(struct nfct_handle *h, void *buf,
 		errno = EINVAL;
 		return NULL;
 	}
+	/* no stack garbage in attribute padding goes to the kernel */
+	memset(buf, 0, REQ_BUF_SIZE);
 	return ct_query_build(buf, REQ_BUF_SIZE, q, data);
 }
 
