@@ -183,9 +183,10 @@ static int build_tuples(struct nlmsghdr *nlh, const struct nf_conntrack *ct)
 	    build_dir_tuple(nlh, &ct->repl, CTA_TUPLE_REPLY,
 			    attr_isset(ct, ATTR_REPL_ZONE)) < 0)
 		return -1;
-	if (any_set(ct, master_tuple_attrs) &&
-	    nfct_build_tuple(nlh, &ct->master, CTA_TUPLE_MASTER) < 0)
-		return -1;
+	/* As in the original, a master tuple that cannot be encoded is
+	 * left out without failing the build. */
+	if (any_set(ct, master_tuple_attrs))
+		nfct_build_tuple(nlh, &ct->master, CTA_TUPLE_MASTER);
 	return 0;
 }
 
@@ -540,18 +541,19 @@ NFCT_EXPORT int nfct_build_conntrack(struct nfnl_subsys_handle *ssh,
 static const struct {
 	uint16_t type;
 	uint16_t flags;
+	bool takes_ct;		/* data is a struct nf_conntrack */
 } ct_query_hdr[] = {
 	[NFCT_Q_CREATE] = { IPCTNL_MSG_CT_NEW,
-		NLM_F_REQUEST | NLM_F_CREATE | NLM_F_ACK | NLM_F_EXCL },
-	[NFCT_Q_UPDATE] = { IPCTNL_MSG_CT_NEW, NLM_F_REQUEST | NLM_F_ACK },
-	[NFCT_Q_DESTROY] = { IPCTNL_MSG_CT_DELETE, NLM_F_REQUEST | NLM_F_ACK },
-	[NFCT_Q_GET] = { IPCTNL_MSG_CT_GET, NLM_F_REQUEST | NLM_F_ACK },
+		NLM_F_REQUEST | NLM_F_CREATE | NLM_F_ACK | NLM_F_EXCL, true },
+	[NFCT_Q_UPDATE] = { IPCTNL_MSG_CT_NEW, NLM_F_REQUEST | NLM_F_ACK, true },
+	[NFCT_Q_DESTROY] = { IPCTNL_MSG_CT_DELETE, NLM_F_REQUEST | NLM_F_ACK, true },
+	[NFCT_Q_GET] = { IPCTNL_MSG_CT_GET, NLM_F_REQUEST | NLM_F_ACK, true },
 	[NFCT_Q_FLUSH] = { IPCTNL_MSG_CT_DELETE, NLM_F_REQUEST | NLM_F_ACK },
 	[NFCT_Q_DUMP] = { IPCTNL_MSG_CT_GET, NLM_F_REQUEST | NLM_F_DUMP },
 	[NFCT_Q_DUMP_RESET] = { IPCTNL_MSG_CT_GET_CTRZERO,
 		NLM_F_REQUEST | NLM_F_DUMP },
 	[NFCT_Q_CREATE_UPDATE] = { IPCTNL_MSG_CT_NEW,
-		NLM_F_REQUEST | NLM_F_CREATE | NLM_F_ACK },
+		NLM_F_REQUEST | NLM_F_CREATE | NLM_F_ACK, true },
 	[NFCT_Q_DUMP_FILTER] = { IPCTNL_MSG_CT_GET, NLM_F_REQUEST | NLM_F_DUMP },
 	[NFCT_Q_DUMP_FILTER_RESET] = { IPCTNL_MSG_CT_GET_CTRZERO,
 		NLM_F_REQUEST | NLM_F_DUMP },
@@ -615,6 +617,12 @@ static int query_build(struct nfnl_subsys_handle *ssh, void *buf, size_t size,
 	if (buf == NULL || data == NULL) {
 		errno = EINVAL;
 		return -1;
+	}
+	if (ct_query_hdr[q].takes_ct &&
+	    !attr_isset((const struct nf_conntrack *)data, ATTR_ORIG_L3PROTO)) {
+		/* The original leaves the buffer alone then. */
+		errno = EINVAL;
+		return -2;
 	}
 	ret = query_fill(ssh, out, q, data) < 0 ? -2 : 0;
 	if (out != buf) {

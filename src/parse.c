@@ -25,6 +25,7 @@ enum pk {
 	PK_IN6,		/* 16 bytes */
 	PK_TCPFLAGS,	/* struct nf_ct_tcp_flags: 2 bytes */
 	PK_STRZ,	/* NUL-terminated string */
+	PK_STR,		/* string, not empty */
 };
 
 static const uint8_t pk_len[] = {
@@ -45,6 +46,8 @@ static bool attr_valid(const struct nlattr *a, enum pk kind)
 	case PK_STRZ:
 		p = mnl_attr_get_payload(a);
 		return len > 0 && p[len - 1] == '\0';
+	case PK_STR:
+		return len > 0;
 	default:
 		return len == pk_len[kind];
 	}
@@ -180,25 +183,23 @@ static int parse_ip(const struct nlattr *nest, struct nfct_tuple *t,
 	return 0;
 }
 
-/* ICMP fields exist only for the original direction as attributes. */
+/* There is one set of ICMP attributes; as in the original, a reply or
+ * master tuple marks them too (the values go to that tuple). */
 static void parse_icmp(const struct nlattr *type, const struct nlattr *code,
 		       const struct nlattr *id, struct nfct_tuple *t,
-		       int dir, uint32_t *set)
+		       uint32_t *set)
 {
 	if (type) {
 		t->l4dst.icmp.type = get_u8(type);
-		if (dir == DIR_ORIG)
-			set_bit(set, ATTR_ICMP_TYPE);
+		set_bit(set, ATTR_ICMP_TYPE);
 	}
 	if (code) {
 		t->l4dst.icmp.code = get_u8(code);
-		if (dir == DIR_ORIG)
-			set_bit(set, ATTR_ICMP_CODE);
+		set_bit(set, ATTR_ICMP_CODE);
 	}
 	if (id) {
 		t->l4src.icmp_id = get_u16(id);
-		if (dir == DIR_ORIG)
-			set_bit(set, ATTR_ICMP_ID);
+		set_bit(set, ATTR_ICMP_ID);
 	}
 }
 
@@ -223,9 +224,9 @@ static int parse_proto(const struct nlattr *nest, struct nfct_tuple *t,
 		set_bit(set, ids->port_dst);
 	}
 	parse_icmp(tb[CTA_PROTO_ICMP_TYPE], tb[CTA_PROTO_ICMP_CODE],
-		   tb[CTA_PROTO_ICMP_ID], t, dir, set);
+		   tb[CTA_PROTO_ICMP_ID], t, set);
 	parse_icmp(tb[CTA_PROTO_ICMPV6_TYPE], tb[CTA_PROTO_ICMPV6_CODE],
-		   tb[CTA_PROTO_ICMPV6_ID], t, dir, set);
+		   tb[CTA_PROTO_ICMPV6_ID], t, set);
 	return 0;
 }
 
@@ -437,19 +438,28 @@ static int parse_seqadj(const struct nlattr *nest, struct nf_conntrack *ct,
 	return 0;
 }
 
+/* Like the original, a name without its NUL is accepted; unlike it, we
+ * never read past the attribute for the rest of the name. */
 static const uint8_t help_kinds[CTA_HELP_MAX + 1] = {
-	[CTA_HELP_NAME] = PK_STRZ,
+	[CTA_HELP_NAME] = PK_STR,
 };
 
 static int parse_helper(const struct nlattr *nest, struct nf_conntrack *ct)
 {
 	const struct nlattr *tb[CTA_HELP_MAX + 1];
+	char name[NFCT_HELPER_NAME_MAX];
+	size_t name_len;
 
 	if (index_nest(nest, help_kinds, CTA_HELP_MAX, tb) < 0)
 		return -1;
 	if (tb[CTA_HELP_NAME] == NULL)
 		return 0;
-	attr_store(ct, ATTR_HELPER_NAME, mnl_attr_get_str(tb[CTA_HELP_NAME]), 0);
+	name_len = mnl_attr_get_payload_len(tb[CTA_HELP_NAME]);
+	if (name_len >= sizeof(name))
+		name_len = sizeof(name) - 1;
+	memcpy(name, mnl_attr_get_payload(tb[CTA_HELP_NAME]), name_len);
+	name[name_len] = '\0';
+	attr_store(ct, ATTR_HELPER_NAME, name, 0);
 	if (tb[CTA_HELP_INFO]) {
 		attr_store(ct, ATTR_HELPER_INFO,
 			   mnl_attr_get_payload(tb[CTA_HELP_INFO]),
@@ -460,8 +470,10 @@ static int parse_helper(const struct nlattr *nest, struct nf_conntrack *ct)
 	return 0;
 }
 
+/* The original takes the name up to its first NUL without checking
+ * there is one; we stop at the end of the attribute as well. */
 static const uint8_t secctx_kinds[CTA_SECCTX_MAX + 1] = {
-	[CTA_SECCTX_NAME] = PK_STRZ,
+	[CTA_SECCTX_NAME] = PK_STR,
 };
 
 static int parse_secctx(const struct nlattr *nest, struct nf_conntrack *ct)
@@ -473,7 +485,8 @@ static int parse_secctx(const struct nlattr *nest, struct nf_conntrack *ct)
 		return -1;
 	if (tb[CTA_SECCTX_NAME] == NULL)
 		return 0;
-	s = strdup(mnl_attr_get_str(tb[CTA_SECCTX_NAME]));
+	s = strndup(mnl_attr_get_payload(tb[CTA_SECCTX_NAME]),
+		    mnl_attr_get_payload_len(tb[CTA_SECCTX_NAME]));
 	if (s == NULL)
 		return -1;
 	free(ct->secctx);
@@ -514,14 +527,16 @@ static int parse_synproxy(const struct nlattr *nest, struct nf_conntrack *ct)
 	return 0;
 }
 
-/* Labels: a bitmask as long as the attribute (whole 32-bit words). */
+/* Labels: a bitmask as long as the attribute, rounded up to whole 32-bit
+ * words. The
+ * kernel never sends CTA_LABELS_MASK, and the original ignores it. */
 static int parse_labels(const struct nlattr *a, struct nf_conntrack *ct,
 			int type)
 {
 	uint16_t len = mnl_attr_get_payload_len(a);
 	struct nfct_bitmask *b;
 
-	if (len == 0 || len % sizeof(uint32_t)) {
+	if (len == 0) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -541,10 +556,13 @@ static const uint8_t ct_kinds[CTA_MAX + 1] = {
 	[CTA_SEQ_ADJ_REPLY] = PK_NEST, [CTA_PROTOINFO] = PK_NEST,
 	[CTA_COUNTERS_ORIG] = PK_NEST, [CTA_COUNTERS_REPLY] = PK_NEST,
 	[CTA_HELP] = PK_NEST, [CTA_SECCTX] = PK_NEST,
-	[CTA_TIMESTAMP] = PK_NEST, [CTA_SYNPROXY] = PK_NEST,
+	[CTA_TIMESTAMP] = PK_NEST,
 	[CTA_STATUS] = PK_U32, [CTA_TIMEOUT] = PK_U32, [CTA_MARK] = PK_U32,
 	[CTA_SECMARK] = PK_U32, [CTA_USE] = PK_U32, [CTA_ID] = PK_U32,
-	[CTA_ZONE] = PK_U16, [CTA_TIMESTAMP_EVENT] = PK_U64,
+	[CTA_ZONE] = PK_U16,
+	/* Not checked here, as in the original: CTA_SYNPROXY (its nest is
+	 * still read safely) and CTA_TIMESTAMP_EVENT, which the original
+	 * does not know (ignored unless 8 bytes long). */
 };
 
 static int parse_dir_tuple(const struct nlattr *a, struct nf_conntrack *ct,
@@ -587,7 +605,9 @@ static void parse_scalars(const struct nlattr **tb, struct nf_conntrack *ct)
 		ct->zone = ntohs(get_u16(tb[CTA_ZONE]));
 		attr_mark(ct, ATTR_ZONE);
 	}
-	store_be64(ct, ATTR_TIMESTAMP_EVENT, tb[CTA_TIMESTAMP_EVENT]);
+	if (tb[CTA_TIMESTAMP_EVENT] &&
+	    mnl_attr_get_payload_len(tb[CTA_TIMESTAMP_EVENT]) == 8)
+		store_be64(ct, ATTR_TIMESTAMP_EVENT, tb[CTA_TIMESTAMP_EVENT]);
 }
 
 /**
@@ -631,9 +651,6 @@ NFCT_EXPORT int nfct_payload_parse(const void *payload, size_t payload_len,
 	if (tb[CTA_TIMESTAMP] && parse_timestamp(tb[CTA_TIMESTAMP], ct) < 0)
 		return -1;
 	if (tb[CTA_LABELS] && parse_labels(tb[CTA_LABELS], ct, ATTR_CONNLABELS) < 0)
-		return -1;
-	if (tb[CTA_LABELS_MASK] &&
-	    parse_labels(tb[CTA_LABELS_MASK], ct, ATTR_CONNLABELS_MASK) < 0)
 		return -1;
 	if (tb[CTA_SYNPROXY] && parse_synproxy(tb[CTA_SYNPROXY], ct) < 0)
 		return -1;
