@@ -583,11 +583,11 @@ static void section_cmp(void)
 {
 	for (int a = 0; a < NATTR; a++) {
 		for (int rep = 0; rep < 12; rep++) {
-			struct nf_conntrack *x = rnd_object(rep < 6 ? 0 : 30, 1);
-			struct nf_conntrack *y, *z;
+			struct nf_conntrack *x, *y, *z;
 
 			if (a == ATTR_SECCTX && rep >= 6)
 				break;
+			x = rnd_object(rep < 6 ? 0 : 30, 1);
 			nfct_attr_unset(x, a);
 			y = nfct_clone(x);
 			z = nfct_clone(x);
