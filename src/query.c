@@ -9,7 +9,8 @@
  * Verdicts follow the original library: a callback returning
  * NFCT_CB_STOP ends the loop with 0, NFCT_CB_FAILURE with -1, any other
  * negative value is returned as is, positive values go on. Without an
- * active callback the first conntrack message ends the loop with 0.
+ * active callback messages are consumed and skipped; with a registered
+ * NULL function each one ends the loop with 0.
  *
  * Unlike the original, the rest of a reply abandoned that way is
  * dropped when it arrives later (by its sequence number) instead of
@@ -316,7 +317,7 @@ static int subsys_message(struct nfct_handle *h, const struct nlmsghdr *nlh)
 	if (type == NFCT_T_UNKNOWN)
 		return GO_ON;	/* other message types have no callback */
 	if (!s->active)
-		return 0;	/* the original ends the loop here */
+		return GO_ON;	/* nobody listens: skip it */
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct nfgenmsg))) {
 		errno = EINVAL;
 		return -1;

@@ -43,6 +43,7 @@ static void test_diff_events(void **state) { (void)state; differential("events")
 static void test_diff_overrun(void **state) { (void)state; differential("overrun"); }
 static void test_diff_handles(void **state) { (void)state; differential("handles"); }
 static void test_diff_filter(void **state) { (void)state; differential("filter"); }
+static void test_diff_expect(void **state) { (void)state; differential("expect"); }
 
 /* ---- helpers for the kernel tests ----------------------------------- */
 
@@ -431,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_diff_overrun),
 		cmocka_unit_test(test_diff_handles),
 		cmocka_unit_test(test_diff_filter),
+		cmocka_unit_test(test_diff_expect),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_events_groups),
 		cmocka_unit_test(test_dump_memory),
