@@ -33,7 +33,9 @@ static void copy_whole(struct nf_conntrack *dst, const struct nf_conntrack *src)
  *   NFCT_CP_META (everything else)
  *
  * Attributes not set in @source are left alone in @dest, except with
- * NFCT_CP_OVERRIDE.
+ * NFCT_CP_OVERRIDE, which wins over any other flag. META covers every
+ * attribute from ATTR_TCP_STATE on, the tuple zones included. A NULL
+ * object is ignored with errno EINVAL (the original asserts).
  */
 NFCT_EXPORT void nfct_copy(struct nf_conntrack *dest,
 			   const struct nf_conntrack *source,
@@ -67,6 +69,13 @@ NFCT_EXPORT void nfct_copy(struct nf_conntrack *dest,
 
 /**
  * nfct_copy_attr - copy one attribute, if set in @ct2, from @ct2 to @ct1
+ * @ct1: object to copy to
+ * @ct2: object to copy from
+ * @type: attribute (ATTR_*)
+ *
+ * Heap values (helper info, labels) are deep-copied. A NULL object or an
+ * unknown attribute is ignored with errno EINVAL (the original asserts
+ * or leaves errno alone).
  */
 NFCT_EXPORT void nfct_copy_attr(struct nf_conntrack *ct1,
 				const struct nf_conntrack *ct2,

@@ -107,8 +107,15 @@ static uint8_t icmp_reply_type(uint8_t l3proto, uint8_t type)
  * @len: length of @value; used only by variable-length attributes
  *   (ATTR_HELPER_INFO)
  *
- * Unknown attributes and a NULL @value are ignored (errno EINVAL).
- * ATTR_CONNLABELS and ATTR_CONNLABELS_MASK take ownership of the bitmask.
+ * Unknown attributes and a NULL @value are ignored with errno EINVAL
+ * (the original asserts on NULL and leaves errno alone otherwise).
+ * ATTR_CONNLABELS and ATTR_CONNLABELS_MASK take ownership of the bitmask
+ * (NULL allowed). ATTR_HELPER_NAME is truncated to NFCT_HELPER_NAME_MAX
+ * - 1 characters. As in the original, values the kernel reports (the
+ * counters, ATTR_USE, the timestamps, ATTR_SECCTX) are only marked set,
+ * not stored, and ATTR_ICMP_TYPE/_CODE/_ID also fill in the reply
+ * tuple's ICMP fields (the reply type is the answer to the request type,
+ * 255 if there is none), without marking them set.
  */
 NFCT_EXPORT void nfct_set_attr_l(struct nf_conntrack *ct,
 				 const enum nf_conntrack_attr type,
