@@ -702,9 +702,10 @@ static int msg_event_type(const struct nlmsghdr *nlh)
  * @nlh: the message
  * @ct: object to fill in
  *
- * Returns the message's NFCT_T_* type, 0 if it is not one of @type (the
- * object is not touched then), or NFCT_T_ERROR with errno set
- * (EINVAL: NULL argument, truncated message, malformed attribute).
+ * Returns the message's NFCT_T_* type, 0 if it is not one of @type or is
+ * too short for its headers (the object is not touched then), or
+ * NFCT_T_ERROR with errno set (EINVAL: NULL argument, malformed
+ * attribute).
  */
 NFCT_EXPORT int nfct_parse_conntrack(enum nf_conntrack_msg_type type,
 				     const struct nlmsghdr *nlh,
@@ -712,10 +713,15 @@ NFCT_EXPORT int nfct_parse_conntrack(enum nf_conntrack_msg_type type,
 {
 	int t;
 
-	if (nlh == NULL || ct == NULL ||
-	    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg)) {
+	if (nlh == NULL || ct == NULL) {
 		errno = EINVAL;
 		return NFCT_T_ERROR;
+	}
+	/* The original reports a message too short for its headers as not
+	 * wanted rather than as an error. */
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg)) {
+		errno = EINVAL;
+		return 0;
 	}
 	t = msg_event_type(nlh);
 	if (!(t & type))

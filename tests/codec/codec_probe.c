@@ -9,6 +9,7 @@
  *   codec_probe corrupt SEED N   parse truncated/corrupted messages
  *   codec_probe query            nfct_build_query for every query type
  *   codec_probe parse            parse hex messages from stdin, one a line
+ *   codec_probe parse_conntrack  nfct_parse_conntrack on each message type
  *
  * Only attributes the reference (1.0.9) knows are used: ATTR_* < 75.
  */
@@ -470,6 +471,38 @@ static void do_query(void)
 	nfct_destroy(ct);
 }
 
+/* nfct_parse_conntrack: which message types and flags give which type. */
+static void do_parse_conntrack(void)
+{
+	static char buf[8192];
+	static const uint16_t flags[] = { 0, NLM_F_CREATE, NLM_F_EXCL,
+		NLM_F_CREATE | NLM_F_EXCL, NLM_F_MULTI };
+	static const int want[] = { NFCT_T_ALL, NFCT_T_NEW, NFCT_T_UPDATE,
+		NFCT_T_DESTROY, 0 };
+	struct nf_conntrack *src = nfct_new();
+
+	nfct_set_attr_u8(src, ATTR_ORIG_L3PROTO, AF_INET);
+	nfct_set_attr_u32(src, ATTR_MARK, 9);
+	for (int sub = 1; sub <= 2; sub++)
+	for (int t = 0; t < 5; t++)
+	for (int f = 0; f < 5; f++)
+	for (int w = 0; w < 5; w++) {
+		struct nlmsghdr *nlh = start_msg(buf, t, AF_INET);
+		struct nf_conntrack *ct = nfct_new();
+
+		nlh->nlmsg_type = sub << 8 | t;
+		nlh->nlmsg_flags = flags[f];
+		nfct_nlmsg_build(nlh, src);
+		printf("%d %d %d %d -> %d", sub, t, f, w,
+		       nfct_parse_conntrack(want[w], nlh, ct));
+		print_ct(ct);
+		nfct_destroy(ct);
+	}
+	((struct nlmsghdr *)buf)->nlmsg_len = 16;
+	printf("short -> %d\n", nfct_parse_conntrack(NFCT_T_ALL, (void *)buf, src));
+	nfct_destroy(src);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -489,6 +522,8 @@ int main(int argc, char **argv)
 		do_query();
 	else if (!strcmp(mode, "parse"))
 		do_parse();
+	else if (!strcmp(mode, "parse_conntrack"))
+		do_parse_conntrack();
 	else {
 		fprintf(stderr, "usage: %s build|roundtrip|corrupt|legacy SEED N | query | parse\n", argv[0]);
 		return 2;

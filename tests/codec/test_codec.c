@@ -44,6 +44,13 @@ static void test_roundtrip(void **state)
 	same("roundtrip", "5", "3000");
 }
 
+/* nfct_parse_conntrack: message types, flags and the wanted-type mask. */
+static void test_parse_conntrack(void **state)
+{
+	(void)state;
+	same("parse_conntrack", "1", "1");
+}
+
 /*
  * Truncated and corrupted messages: both reject (the reference exits,
  * we return -1) or both read the same. Seeds whose corpus contains an
@@ -65,6 +72,7 @@ int main(void)
 		cmocka_unit_test(test_legacy),
 		cmocka_unit_test(test_query),
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_parse_conntrack),
 		cmocka_unit_test(test_corrupt),
 	};
 
