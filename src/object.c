@@ -163,12 +163,31 @@ NFCT_EXPORT void nfct_set_attr(struct nf_conntrack *ct,
 	nfct_set_attr_l(ct, type, value, 0);
 }
 
+/*
+ * The typed setters hand over a scalar: pad it with zeros to the widest
+ * attribute so that a mismatched width (u8 setter on an IPv6 address)
+ * cannot read past the caller's variable, and refuse the label
+ * attributes, which need a bitmask pointer, not a number.
+ */
+static void set_scalar(struct nf_conntrack *ct, int type, const void *v,
+		       size_t len)
+{
+	uint8_t buf[16] = { 0 };
+
+	if ((unsigned)type < ATTR_MAX && attr_table[type].kind == AK_BITMASK) {
+		errno = EINVAL;
+		return;
+	}
+	memcpy(buf, v, len);
+	nfct_set_attr_l(ct, type, buf, len);
+}
+
 /** nfct_set_attr_u8 - set an 8-bit attribute */
 NFCT_EXPORT void nfct_set_attr_u8(struct nf_conntrack *ct,
 				  const enum nf_conntrack_attr type,
 				  uint8_t value)
 {
-	nfct_set_attr_l(ct, type, &value, sizeof(value));
+	set_scalar(ct, type, &value, sizeof(value));
 }
 
 /** nfct_set_attr_u16 - set a 16-bit attribute */
@@ -176,7 +195,7 @@ NFCT_EXPORT void nfct_set_attr_u16(struct nf_conntrack *ct,
 				   const enum nf_conntrack_attr type,
 				   uint16_t value)
 {
-	nfct_set_attr_l(ct, type, &value, sizeof(value));
+	set_scalar(ct, type, &value, sizeof(value));
 }
 
 /** nfct_set_attr_u32 - set a 32-bit attribute */
@@ -184,7 +203,7 @@ NFCT_EXPORT void nfct_set_attr_u32(struct nf_conntrack *ct,
 				   const enum nf_conntrack_attr type,
 				   uint32_t value)
 {
-	nfct_set_attr_l(ct, type, &value, sizeof(value));
+	set_scalar(ct, type, &value, sizeof(value));
 }
 
 /** nfct_set_attr_u64 - set a 64-bit attribute */
@@ -192,7 +211,7 @@ NFCT_EXPORT void nfct_set_attr_u64(struct nf_conntrack *ct,
 				   const enum nf_conntrack_attr type,
 				   uint64_t value)
 {
-	nfct_set_attr_l(ct, type, &value, sizeof(value));
+	set_scalar(ct, type, &value, sizeof(value));
 }
 
 /**
@@ -228,23 +247,54 @@ NFCT_EXPORT const void *nfct_get_attr(const struct nf_conntrack *ct,
 	}
 }
 
+/*
+ * Read up to @len bytes of an attribute into @v (zeroed first). Heap
+ * values may be shorter than the width asked for: read only what is
+ * there rather than past the end of the block.
+ */
+static void get_scalar(const struct nf_conntrack *ct, int type, void *v,
+		       size_t len)
+{
+	const void *p = nfct_get_attr(ct, type);
+	size_t avail = len;
+
+	memset(v, 0, len);
+	if (p == NULL)
+		return;
+	switch (attr_table[type].kind) {
+	case AK_SECCTX:
+		avail = strlen(p) + 1;
+		break;
+	case AK_HELPER_INFO:
+		avail = ct->helper_info_len;
+		break;
+	case AK_BITMASK:
+		avail = sizeof(struct nfct_bitmask) +
+			((const struct nfct_bitmask *)p)->words * sizeof(uint32_t);
+		break;
+	default:
+		break;
+	}
+	memcpy(v, p, avail < len ? avail : len);
+}
+
 /** nfct_get_attr_u8 - get an 8-bit attribute, 0 if unset */
 NFCT_EXPORT uint8_t nfct_get_attr_u8(const struct nf_conntrack *ct,
 				     const enum nf_conntrack_attr type)
 {
-	const uint8_t *p = nfct_get_attr(ct, type);
-	return p ? *p : 0;
+	uint8_t v;
+
+	get_scalar(ct, type, &v, sizeof(v));
+	return v;
 }
 
 /** nfct_get_attr_u16 - get a 16-bit attribute, 0 if unset */
 NFCT_EXPORT uint16_t nfct_get_attr_u16(const struct nf_conntrack *ct,
 				       const enum nf_conntrack_attr type)
 {
-	const void *p = nfct_get_attr(ct, type);
-	uint16_t v = 0;
+	uint16_t v;
 
-	if (p)
-		memcpy(&v, p, sizeof(v));
+	get_scalar(ct, type, &v, sizeof(v));
 	return v;
 }
 
@@ -252,11 +302,9 @@ NFCT_EXPORT uint16_t nfct_get_attr_u16(const struct nf_conntrack *ct,
 NFCT_EXPORT uint32_t nfct_get_attr_u32(const struct nf_conntrack *ct,
 				       const enum nf_conntrack_attr type)
 {
-	const void *p = nfct_get_attr(ct, type);
-	uint32_t v = 0;
+	uint32_t v;
 
-	if (p)
-		memcpy(&v, p, sizeof(v));
+	get_scalar(ct, type, &v, sizeof(v));
 	return v;
 }
 
@@ -264,11 +312,9 @@ NFCT_EXPORT uint32_t nfct_get_attr_u32(const struct nf_conntrack *ct,
 NFCT_EXPORT uint64_t nfct_get_attr_u64(const struct nf_conntrack *ct,
 				       const enum nf_conntrack_attr type)
 {
-	const void *p = nfct_get_attr(ct, type);
-	uint64_t v = 0;
+	uint64_t v;
 
-	if (p)
-		memcpy(&v, p, sizeof(v));
+	get_scalar(ct, type, &v, sizeof(v));
 	return v;
 }
 

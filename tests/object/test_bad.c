@@ -301,6 +301,34 @@ static void test_timestamp_event(void **state)
 	nfct_destroy(c);
 }
 
+/* Mismatched widths must not read past the value or the heap block. */
+static void test_width_mismatch(void **state)
+{
+	struct nf_conntrack *ct = nfct_new();
+	struct nfct_bitmask *b = nfct_bitmask_new(31);
+	const uint32_t *v6;
+	const char two[2] = { 0x11, 0x22 };
+
+	(void)state;
+	nfct_set_attr_u8(ct, ATTR_ORIG_IPV6_SRC, 0xab);
+	v6 = nfct_get_attr(ct, ATTR_ORIG_IPV6_SRC);
+	assert_non_null(v6);
+	assert_int_equal(v6[0], 0xab);
+	assert_int_equal(v6[1] | v6[2] | v6[3], 0);
+	nfct_set_attr_u64(ct, ATTR_HELPER_NAME, 0x6f6f66);	/* "foo" */
+	assert_string_equal(nfct_get_attr(ct, ATTR_HELPER_NAME), "foo");
+	nfct_set_attr_l(ct, ATTR_HELPER_INFO, two, sizeof(two));
+	assert_int_equal(nfct_get_attr_u64(ct, ATTR_HELPER_INFO), 0x2211);
+	/* a number is not a bitmask */
+	errno = 0;
+	nfct_set_attr_u64(ct, ATTR_CONNLABELS, 12345);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(nfct_attr_is_set(ct, ATTR_CONNLABELS), 0);
+	nfct_set_attr(ct, ATTR_CONNLABELS, b);
+	(void)nfct_get_attr_u64(ct, ATTR_CONNLABELS);
+	nfct_destroy(ct);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_secctx_marks_only),
 		cmocka_unit_test(test_zeroed_block),
 		cmocka_unit_test(test_timestamp_event),
+		cmocka_unit_test(test_width_mismatch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
