@@ -4,6 +4,8 @@
 
 # Text: the timeout follows "<l4name> <l4num>" (absent in DESTROY events).
 s/^((\[[0-9]+\.[0-9]+\][[:space:]]*)?[[:space:]]*(\[[A-Z]+\][[:space:]]*)?((ipv4|ipv6|unknown) +[0-9]+ +)?[a-z0-9-]+ +[0-9]+ +)[0-9]+ /\1TIMEOUT /
+# Text: an expectation line starts with its timeout.
+s/^(([[][0-9]+\.[0-9]+[]])?[[:space:]]*([[][A-Z]+[]])?[[:space:]]*)[0-9]+ proto=/\1TIMEOUT proto=/
 # Text: event clock stamp (-o timestamp) and kernel timestamps.
 s/^\[[0-9]+\.[0-9]+\]/[STAMP]/
 s/\[(start|stop)=[^]]*\]/[\1=TIME]/g

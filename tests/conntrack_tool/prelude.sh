@@ -7,7 +7,8 @@ set -u
 TOOLDIR=${TOOLDIR:?}
 NORM="$TOOLDIR/normalize.sed"
 T=$(mktemp -d /tmp/ct-tool.XXXXXX)
-trap 'umount /etc 2>/dev/null; rm -rf "$T"' EXIT
+BGPIDS=
+trap 'kill $BGPIDS 2>/dev/null; umount /etc 2>/dev/null; rm -rf "$T"' EXIT
 
 ip link set lo up
 echo 1 > /proc/sys/net/netfilter/nf_conntrack_events
@@ -46,6 +47,23 @@ NFT
 }
 
 traffic() { python3 "$TOOLDIR/traffic.py" "$@"; }
+
+# An FTP control session through the ftp helper, held open in the
+# background (its output must not keep our stdout pipe open).
+ct_ftp_helper() {
+	nft -f - <<'NFT'
+table inet cthelp {
+	ct helper ftp-std { type "ftp" protocol tcp; }
+	chain out { type filter hook output priority 0; tcp dport 21 ct helper set "ftp-std"; }
+	chain in { type filter hook input priority 0; ct state new counter; }
+}
+NFT
+}
+ftp_start() {
+	python3 "$TOOLDIR/traffic.py" ftp "$@" >/dev/null 2>&1 </dev/null &
+	BGPIDS="$BGPIDS $!"
+	sleep 0.5
+}
 
 # Event listener in the background, stopped deterministically by SIGINT
 # (conntrack then prints its summary and exits 0).

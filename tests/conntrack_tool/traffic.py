@@ -9,6 +9,9 @@ creates are the same in every namespace.
   traffic.py udp ADDR DPORT SPORT      one datagram, answered
   traffic.py udp1 ADDR DPORT SPORT     one datagram, unanswered
   traffic.py ping ADDR ID              one ICMP/ICMPv6 echo
+  traffic.py ftp ADDR SPORT DATAPORT   FTP control session announcing a
+                                       data port (PORT/EPRT), held open
+                                       so the helper's expectation stays
 """
 import socket
 import struct
@@ -88,12 +91,45 @@ def ping(addr, ident):
     s.close()
 
 
+def ftp(addr, sport, dataport):
+    fam = family(addr)
+    srv = socket.socket(fam, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((addr, 21))
+    srv.listen(1)
+    cli = socket.socket(fam, socket.SOCK_STREAM)
+    cli.bind((addr, sport))
+    cli.connect((addr, 21))
+    conn, _ = srv.accept()
+
+    def exchange(cmd, reply):
+        cli.sendall(cmd)
+        conn.recv(256)
+        conn.sendall(reply)
+        cli.recv(256)
+
+    conn.sendall(b'220 ready\r\n')
+    cli.recv(256)
+    # The helper parses a command only right after a newline it has
+    # seen, so the first line of the session is never parsed.
+    exchange(b'USER test\r\n', b'331 password\r\n')
+    if fam == socket.AF_INET6:
+        cmd = 'EPRT |2|%s|%d|\r\n' % (addr, dataport)
+    else:
+        cmd = 'PORT %s,%d,%d\r\n' % (addr.replace('.', ','),
+                                     dataport >> 8, dataport & 0xff)
+    exchange(cmd.encode(), b'200 ok\r\n')
+    time.sleep(60)
+
+
 def main(argv):
     cmd = argv[1]
     if cmd in ('tcp', 'tcp-open'):
         tcp(argv[2], int(argv[3]), int(argv[4]), hold=cmd == 'tcp-open')
     elif cmd in ('udp', 'udp1'):
         udp(argv[2], int(argv[3]), int(argv[4]), answer=cmd == 'udp')
+    elif cmd == 'ftp':
+        ftp(argv[2], int(argv[3]), int(argv[4]))
     elif cmd == 'ping':
         ping(argv[2], int(argv[3]))
     else:
