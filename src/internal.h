@@ -277,6 +277,7 @@ struct nfct_handle {
 	uint32_t seq;		/* sequence number of the last request */
 	uint32_t stale_seq;	/* replies to this request are dropped */
 	bool dump_intr;		/* NLM_F_DUMP_INTR seen in this reply */
+	bool rx_busy;		/* rxbuf in use: a callback re-entered */
 	struct nfct_cb_slot ct_cb;
 	struct nfct_cb_slot exp_cb;
 	struct nf_conntrack *ct_spare;	/* reused until a callback steals it */

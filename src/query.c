@@ -234,27 +234,31 @@ static int verdict(int v)
 	return v;	/* NFCT_CB_FAILURE (-1) or another negative value */
 }
 
-/* The object for the next conntrack message: the spare one, or new. */
+/*
+ * The object for the next conntrack message: the spare one, or a new
+ * one. The handle lets go of it during the callback, so a callback that
+ * queries the same handle again cannot clobber it.
+ */
 static struct nf_conntrack *ct_take(struct nfct_handle *h)
 {
 	struct nf_conntrack *ct = h->ct_spare;
 
-	if (ct == NULL) {
-		ct = nfct_new();
-		h->ct_spare = ct;
-	}
-	return ct;
+	h->ct_spare = NULL;
+	return ct ? ct : nfct_new();
 }
 
-/* Give the object back after the callback, unless it was stolen. */
-static void ct_return(struct nfct_handle *h, int v)
+/* Keep the object for the next message, unless it was stolen. */
+static void ct_return(struct nfct_handle *h, struct nf_conntrack *ct, int v)
 {
-	if (v == NFCT_CB_STOLEN) {
-		h->ct_spare = NULL;
+	if (v == NFCT_CB_STOLEN)
+		return;
+	if (h->ct_spare) {	/* a nested loop left one already */
+		nfct_destroy(ct);
 		return;
 	}
-	object_release(h->ct_spare);
-	memset(h->ct_spare, 0, sizeof(*h->ct_spare));
+	object_release(ct);
+	memset(ct, 0, sizeof(*ct));
+	h->ct_spare = ct;
 }
 
 static int ct_message(struct nfct_handle *h, const struct nlmsghdr *nlh,
@@ -272,7 +276,7 @@ static int ct_message(struct nfct_handle *h, const struct nlmsghdr *nlh,
 		v = ((ct_cb_t)s->fn)(type, ct, s->data);
 	else if (s->fn2)
 		v = ((ct_cb2_t)s->fn2)(nlh, type, ct, s->data);
-	ct_return(h, v);
+	ct_return(h, ct, v);
 	return verdict(v);
 }
 
@@ -372,25 +376,29 @@ static int done_message(struct nfct_handle *h, const struct nlmsghdr *nlh)
 	return 0;
 }
 
-/* Whether a message belongs to what we are waiting for. */
+/*
+ * Whether a message belongs to what we are waiting for: the reply with
+ * sequence number @want (nfct_query), or anything not stale (@want 0,
+ * nfct_catch). Events have sequence number 0.
+ */
 static bool wanted(const struct nfct_handle *h, const struct nlmsghdr *nlh,
-		   bool sync)
+		   uint32_t want)
 {
 	uint32_t seq = nlh->nlmsg_seq;
 
-	if (seq == 0)		/* events */
+	if (seq == 0)
 		return true;
-	if (sync)		/* nfct_query: our reply only */
-		return seq == h->seq;
+	if (want)
+		return seq == want;
 	return seq != h->stale_seq;
 }
 
 static int dispatch(struct nfct_handle *h, const struct nlmsghdr *nlh,
-		    bool sync)
+		    uint32_t want)
 {
 	int ret;
 
-	if (!wanted(h, nlh, sync))
+	if (!wanted(h, nlh, want))
 		return GO_ON;
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		h->dump_intr = true;
@@ -421,10 +429,10 @@ static int dispatch(struct nfct_handle *h, const struct nlmsghdr *nlh,
  * ignore (not from the kernel), or -1 with errno set; ENOBUFS reports
  * lost events and leaves the socket usable.
  */
-static ssize_t receive(struct nfct_handle *h)
+static ssize_t receive(struct nfct_handle *h, unsigned char *buf)
 {
 	struct sockaddr_nl peer;
-	struct iovec iov = { h->rxbuf, HANDLE_RXBUF_SIZE };
+	struct iovec iov = { buf, HANDLE_RXBUF_SIZE };
 	struct msghdr msg = {
 		.msg_name = &peer,
 		.msg_namelen = sizeof(peer),
@@ -451,29 +459,55 @@ static ssize_t receive(struct nfct_handle *h)
 	return n;
 }
 
-static int receive_loop(struct nfct_handle *h, bool sync)
+static int walk(struct nfct_handle *h, unsigned char *buf, uint32_t want)
 {
-	h->dump_intr = false;
 	for (;;) {
 		const struct nlmsghdr *nlh;
-		ssize_t n = receive(h);
+		ssize_t n = receive(h, buf);
 		int len;
 
 		if (n < 0) {
-			if (sync)	/* what is left of the reply is stale */
-				h->stale_seq = h->seq;
+			if (want)	/* what is left of the reply is stale */
+				h->stale_seq = want;
 			return -1;
 		}
 		len = n;
-		for (nlh = (const struct nlmsghdr *)h->rxbuf;
-		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			int ret = dispatch(h, nlh, sync);
+		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			int ret = dispatch(h, nlh, want);
 
 			if (ret != GO_ON)
 				return ret;
 		}
 		/* a partial message at the end is ignored, as ever */
 	}
+}
+
+/*
+ * Receive and dispatch until the loop ends. A callback that runs another
+ * query on the same handle gets a buffer of its own, so memory stays
+ * sound, but that query reads (and drops) the rest of the outer reply
+ * from the shared socket: callbacks should query through a second
+ * handle, as conntrack -D does.
+ */
+static int receive_loop(struct nfct_handle *h, uint32_t want)
+{
+	unsigned char *buf = h->rxbuf;
+	int ret;
+
+	h->dump_intr = false;
+	if (h->rx_busy) {
+		buf = malloc(HANDLE_RXBUF_SIZE);
+		if (buf == NULL)
+			return -1;
+		ret = walk(h, buf, want);
+		free(buf);
+		return ret;
+	}
+	h->rx_busy = true;
+	ret = walk(h, buf, want);
+	h->rx_busy = false;
+	return ret;
 }
 
 /*
@@ -518,12 +552,12 @@ int handle_query(struct nfct_handle *h, struct nlmsghdr *nlh)
 {
 	if (handle_send(h, nlh) < 0)
 		return -1;
-	return receive_loop(h, true);
+	return receive_loop(h, nlh->nlmsg_seq);
 }
 
 int handle_catch(struct nfct_handle *h)
 {
-	return receive_loop(h, false);
+	return receive_loop(h, 0);
 }
 
 /* ---- public entry points -------------------------------------------- */
