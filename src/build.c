@@ -638,8 +638,15 @@ static int query_build(struct nfnl_subsys_handle *ssh, void *buf, size_t size,
 struct nlmsghdr *ct_query_build(void *buf, size_t size,
 				enum nf_conntrack_query q, const void *data)
 {
-	if (query_build(NULL, buf, size, q, data) < 0)
+	if (query_build(NULL, buf, size, q, data) < 0) {
+		/* The original sends an empty request for an object without
+		 * a layer 3 protocol, and nfct_query() reports ENODATA. */
+		if ((unsigned)q <= NFCT_Q_FLUSH_FILTER && data != NULL &&
+		    ct_query_hdr[q].takes_ct &&
+		    !attr_isset((const struct nf_conntrack *)data, ATTR_ORIG_L3PROTO))
+			errno = ENODATA;
 		return NULL;
+	}
 	return buf;
 }
 
