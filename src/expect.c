@@ -15,34 +15,6 @@
 
 #include "internal.h"
 
-/* The leading part of struct nf_conntrack: attribute bits and orig tuple. */
-struct ct_head {
-	uint32_t set[ATTR_SET_WORDS];
-	struct nfct_tuple orig;
-};
-
-_Static_assert(offsetof(struct nf_conntrack, set) == offsetof(struct ct_head, set) &&
-	       offsetof(struct nf_conntrack, orig) == offsetof(struct ct_head, orig),
-	       "struct ct_head must be a prefix of struct nf_conntrack");
-
-#define EXP_FN_MAX 24	/* expectation function name, NUL included */
-
-struct nf_expect {
-	uint32_t set;			/* bit per ATTR_EXP_* */
-	struct ct_head master;
-	struct ct_head expected;
-	struct ct_head mask;
-	struct ct_head nat;
-	uint32_t timeout;
-	uint32_t flags;
-	uint32_t class;
-	uint32_t id;
-	uint16_t zone;
-	uint8_t nat_dir;
-	char helper_name[NFCT_HELPER_NAME_MAX];
-	char expectfn[EXP_FN_MAX];
-};
-
 /* Attributes whose storage is the original tuple (kept in a ct_head). */
 static const uint8_t orig_tuple_attrs[] = {
 	ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_SRC,
@@ -629,11 +601,11 @@ struct nlmsghdr *exp_query_build(void *buf, size_t size,
 		break;
 	case NFCT_Q_FLUSH:
 		return exp_put_header(buf, size, IPCTNL_MSG_EXP_DELETE, NLM_F_ACK,
-				      *(const uint32_t *)data);
+				      *(const uint8_t *)data);
 	case NFCT_Q_DUMP:
 		return exp_put_header(buf, size, IPCTNL_MSG_EXP_GET,
 				      NLM_F_ROOT | NLM_F_MATCH | NLM_F_ACK,
-				      *(const uint32_t *)data);
+				      *(const uint8_t *)data);
 	default:
 		errno = ENOTSUP;
 		return NULL;
@@ -710,4 +682,83 @@ NFCT_EXPORT int nfexp_parse_expect(enum nf_conntrack_msg_type type,
 	if (nfexp_nlmsg_parse(nlh, exp) < 0)
 		return NFCT_T_ERROR;
 	return type;
+}
+
+/* ---- queries ------------------------------------------------------- */
+
+#define EXP_REQ_SIZE 4096
+
+static struct nlmsghdr *exp_request(struct nfct_handle *h, void *buf,
+				    enum nf_conntrack_query q,
+				    const void *data)
+{
+	if (h == NULL || data == NULL || h->ssh_exp == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* no stack garbage in attribute padding goes to the kernel */
+	memset(buf, 0, EXP_REQ_SIZE);
+	return exp_query_build(buf, EXP_REQ_SIZE, q, data);
+}
+
+/**
+ * nfexp_query - run an expectation query and process its reply
+ * @h: handle opened on EXPECT or NFNL_SUBSYS_NONE
+ * @qt: NFCT_Q_CREATE, _CREATE_UPDATE, _UPDATE, _GET, _DESTROY, _FLUSH or
+ *   _DUMP
+ * @data: a struct nf_expect *, or for FLUSH and DUMP a pointer to the
+ *   family (uint8_t or uint32_t)
+ *
+ * Entries in the reply go to the expectation callback. Returns 0, or -1
+ * with errno set (the kernel's error, or EINVAL/ENOTSUP for bad use).
+ */
+NFCT_EXPORT int nfexp_query(struct nfct_handle *h,
+			    const enum nf_conntrack_query qt,
+			    const void *data)
+{
+	union {
+		char buf[EXP_REQ_SIZE];
+		struct nlmsghdr align;
+	} u;
+	struct nlmsghdr *nlh = exp_request(h, u.buf, qt, data);
+
+	if (nlh == NULL)
+		return -1;
+	return handle_query(h, nlh);
+}
+
+/**
+ * nfexp_send - send an expectation query without waiting for the reply
+ *
+ * Arguments as nfexp_query(); process the reply with nfexp_catch().
+ * Returns the number of bytes sent, or -1 with errno set.
+ */
+NFCT_EXPORT int nfexp_send(struct nfct_handle *h,
+			   const enum nf_conntrack_query qt,
+			   const void *data)
+{
+	union {
+		char buf[EXP_REQ_SIZE];
+		struct nlmsghdr align;
+	} u;
+	struct nlmsghdr *nlh = exp_request(h, u.buf, qt, data);
+
+	if (nlh == NULL)
+		return -1;
+	return handle_send(h, nlh);
+}
+
+/**
+ * nfexp_catch - receive and process expectation events or a reply
+ *
+ * As nfct_catch(): returns 0 when a callback stops or the reply ends,
+ * -1 with errno set otherwise (ENOBUFS: events were lost).
+ */
+NFCT_EXPORT int nfexp_catch(struct nfct_handle *h)
+{
+	if (h == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	return handle_catch(h);
 }

@@ -888,3 +888,226 @@ NFCT_EXPORT int nfct_snprintf_labels(char *buf, unsigned int size,
 {
 	return format_ct(buf, size, ct, msg_type, out_type, out_flags, map);
 }
+
+/* ---- expectations ---------------------------------------------------- */
+
+/* Header naming the event, as for conntrack objects. */
+static void plain_msg_type(struct fbuf *b, unsigned int msg_type)
+{
+	switch (msg_type) {
+	case NFCT_T_NEW:
+		PUT_LIT(b, "    [NEW] ");
+		break;
+	case NFCT_T_UPDATE:
+		PUT_LIT(b, " [UPDATE] ");
+		break;
+	case NFCT_T_DESTROY:
+		PUT_LIT(b, "[DESTROY] ");
+		break;
+	}
+}
+
+/* A tuple with a prefix before the address names ("mask-", "master-"). */
+static void plain_exp_tuple(struct fbuf *b, const char *prefix,
+			    const struct nfct_tuple *t)
+{
+	struct nfct_tuple l4only = *t;
+
+	if (t->l3proto == AF_INET || t->l3proto == AF_INET6) {
+		put_str(b, prefix);
+		PUT_LIT(b, "src=");
+		put_addr(b, t->l3proto, &t->src);
+		put_char(b, ' ');
+		put_str(b, prefix);
+		PUT_LIT(b, "dst=");
+		put_addr(b, t->l3proto, &t->dst);
+		put_char(b, ' ');
+	}
+	l4only.l3proto = 0;	/* addresses done above */
+	plain_tuple(b, &l4only);
+}
+
+static int format_exp_plain(struct fbuf *b, const struct nf_expect *exp,
+			    unsigned int msg_type)
+{
+	static const char *const flag_names[] = {
+		"PERMANENT", "INACTIVE", "USERSPACE",
+	};
+
+	plain_msg_type(b, msg_type);
+	if (exp->set & (1u << ATTR_EXP_TIMEOUT)) {
+		put_u32(b, exp->timeout);
+		put_char(b, ' ');
+	}
+	PUT_LIT(b, "proto=");
+	put_u32(b, exp->expected.orig.l4proto);
+	put_char(b, ' ');
+	plain_exp_tuple(b, "", &exp->expected.orig);
+	plain_exp_tuple(b, "mask-", &exp->mask.orig);
+	plain_exp_tuple(b, "master-", &exp->master.orig);
+	if (exp->set & (1u << ATTR_EXP_ZONE)) {
+		PUT_LIT(b, "zone=");
+		put_u32(b, exp->zone);
+		put_char(b, ' ');
+	}
+	if (exp->set & (1u << ATTR_EXP_FLAGS)) {
+		bool first = true;
+
+		for (unsigned int i = 0; i < 3; i++) {
+			if (!(exp->flags & (1u << i)))
+				continue;
+			if (!first)
+				put_char(b, ',');
+			put_str(b, flag_names[i]);
+			first = false;
+		}
+		put_char(b, ' ');
+	}
+	if (exp->set & (1u << ATTR_EXP_CLASS)) {
+		PUT_LIT(b, "class=");
+		put_u32(b, exp->class);
+		put_char(b, ' ');
+	}
+	if (exp->set & (1u << ATTR_EXP_HELPER_NAME)) {
+		PUT_LIT(b, "helper=");
+		put_str(b, exp->helper_name);
+		put_char(b, ' ');
+	}
+	/* The original drops the last blank only when it is in the buffer. */
+	fbuf_finish(b);
+	if (b->len > 0 && b->len - 1 < b->size && b->p[b->len - 1] == ' ') {
+		b->p[b->len - 1] = '\0';
+		b->len--;
+	}
+	return 0;
+}
+
+static void xml_exp_addrs(struct fbuf *b, const char *tag, size_t tn,
+			  const struct nfct_tuple *t)
+{
+	put_char(b, '<');
+	put_mem(b, tag, tn);
+	PUT_LIT(b, "><src>");
+	put_addr(b, t->l3proto, &t->src);
+	PUT_LIT(b, "</src><dst>");
+	put_addr(b, t->l3proto, &t->dst);
+	PUT_LIT(b, "</dst></");
+	put_mem(b, tag, tn);
+	put_char(b, '>');
+}
+
+static void xml_exp_ports(struct fbuf *b, const char *tag, size_t tn,
+			  const struct nfct_tuple *t)
+{
+	put_char(b, '<');
+	put_mem(b, tag, tn);
+	put_char(b, '>');
+	if (l4_has_ports(t->l4proto)) {
+		XML_NUM(b, "sport", ntohs(t->l4src.port));
+		XML_NUM(b, "dport", ntohs(t->l4dst.port));
+	} else if (t->l4proto == IPPROTO_GRE) {
+		PUT_LIT(b, "<srckey>0x");
+		put_hex16(b, ntohs(t->l4src.port));
+		PUT_LIT(b, "</srckey><dstkey>0x");
+		put_hex16(b, ntohs(t->l4dst.port));
+		PUT_LIT(b, "</dstkey>");
+	}
+	PUT_LIT(b, "</");
+	put_mem(b, tag, tn);
+	put_char(b, '>');
+}
+
+static int format_exp_xml(struct fbuf *b, const struct nf_expect *exp,
+			  unsigned int msg_type, unsigned int flags)
+{
+	const struct nfct_tuple *e = &exp->expected.orig;
+
+	switch (msg_type) {
+	case NFCT_T_NEW:
+		PUT_LIT(b, "<flow type=\"new\">");
+		break;
+	case NFCT_T_UPDATE:
+		PUT_LIT(b, "<flow type=\"update\">");
+		break;
+	case NFCT_T_DESTROY:
+		PUT_LIT(b, "<flow type=\"destroy\">");
+		break;
+	default:
+		PUT_LIT(b, "<flow>");
+		break;
+	}
+	xml_proto(b, "<layer3", 7, e->l3proto, l3_name(e->l3proto));
+	xml_exp_addrs(b, "expected", 8, e);
+	xml_exp_addrs(b, "mask", 4, &exp->mask.orig);
+	xml_exp_addrs(b, "master", 6, &exp->master.orig);
+	PUT_LIT(b, "</layer3>");
+	xml_proto(b, "<layer4", 7, e->l4proto, l4_name(e->l4proto));
+	xml_exp_ports(b, "expected", 8, e);
+	xml_exp_ports(b, "mask", 4, &exp->mask.orig);
+	xml_exp_ports(b, "master", 6, &exp->master.orig);
+	PUT_LIT(b, "</layer4><meta>");
+	if (exp->set & (1u << ATTR_EXP_HELPER_NAME)) {
+		PUT_LIT(b, "<helper-name>");
+		put_str(b, exp->helper_name);
+		PUT_LIT(b, "</helper-name>");
+	}
+	if (exp->set & (1u << ATTR_EXP_TIMEOUT))
+		XML_NUM(b, "timeout", exp->timeout);
+	if (exp->set & (1u << ATTR_EXP_CLASS))
+		XML_NUM(b, "class", exp->class);
+	if (exp->set & (1u << ATTR_EXP_ZONE))
+		XML_NUM(b, "zone", exp->zone);
+	if (flags & NFCT_OF_TIME)
+		xml_when(b);
+	if (exp->set & (1u << ATTR_EXP_FLAGS)) {
+		if (exp->flags & NF_CT_EXPECT_PERMANENT)
+			PUT_LIT(b, "<permanent/>");
+		if (exp->flags & NF_CT_EXPECT_INACTIVE)
+			PUT_LIT(b, "<inactive/>");
+		if (exp->flags & NF_CT_EXPECT_USERSPACE)
+			PUT_LIT(b, "<userspace/>");
+	}
+	PUT_LIT(b, "</meta></flow>");
+	fbuf_finish(b);
+	return 0;
+}
+
+/**
+ * nfexp_snprintf - print an expectation as text or XML
+ * @buf: destination buffer
+ * @size: size of @buf in bytes
+ * @exp: the expectation
+ * @msg_type: NFCT_T_NEW, NFCT_T_UPDATE or NFCT_T_DESTROY to prefix the
+ *   event type; anything else prints no prefix
+ * @out_type: NFCT_O_DEFAULT or NFCT_O_XML
+ * @out_flags: NFCT_OF_TIME adds the time to XML output
+ *
+ * Writes at most @size bytes, always NUL-terminated, and returns the
+ * length of the full text. Returns -1 (errno ENOENT) for an unknown
+ * @out_type, leaving @buf untouched, and -1 (EINVAL) for a NULL @buf or
+ * @exp or a zero @size.
+ */
+NFCT_EXPORT int nfexp_snprintf(char *buf, unsigned int size,
+			       const struct nf_expect *exp,
+			       unsigned int msg_type, unsigned int out_type,
+			       unsigned int out_flags)
+{
+	struct fbuf b = { buf, size, 0 };
+
+	if (unlikely(buf == NULL || size == 0 || exp == NULL)) {
+		errno = EINVAL;
+		return -1;
+	}
+	switch (out_type) {
+	case NFCT_O_PLAIN:
+		format_exp_plain(&b, exp, msg_type);
+		break;
+	case NFCT_O_XML:
+		format_exp_xml(&b, exp, msg_type, out_flags);
+		break;
+	default:
+		errno = ENOENT;
+		return -1;
+	}
+	return b.len > INT32_MAX ? INT32_MAX : (int)b.len;
+}

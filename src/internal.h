@@ -251,6 +251,36 @@ int filter_build_flush(struct nlmsghdr *nlh, const void *data);
 struct nlmsghdr *exp_query_build(void *buf, size_t size,
 				 enum nf_conntrack_query q, const void *data);
 
+/* ---- expectations (expect.c) --------------------------------------- */
+
+/* The leading part of struct nf_conntrack: attribute bits and orig tuple. */
+struct ct_head {
+	uint32_t set[ATTR_SET_WORDS];
+	struct nfct_tuple orig;
+};
+
+_Static_assert(offsetof(struct nf_conntrack, set) == offsetof(struct ct_head, set) &&
+	       offsetof(struct nf_conntrack, orig) == offsetof(struct ct_head, orig),
+	       "struct ct_head must be a prefix of struct nf_conntrack");
+
+#define EXP_FN_MAX 24	/* expectation function name, NUL included */
+
+struct nf_expect {
+	uint32_t set;			/* bit per ATTR_EXP_* */
+	struct ct_head master;
+	struct ct_head expected;
+	struct ct_head mask;
+	struct ct_head nat;
+	uint32_t timeout;
+	uint32_t flags;
+	uint32_t class;
+	uint32_t id;
+	uint16_t zone;
+	uint8_t nat_dir;
+	char helper_name[NFCT_HELPER_NAME_MAX];
+	char expectfn[EXP_FN_MAX];
+};
+
 /* ---- handles (handle.c / query.c) ----------------------------------- */
 
 struct nfnl_handle;
