@@ -950,7 +950,8 @@ static int format_exp_plain(struct fbuf *b, const struct nf_expect *exp,
 		put_u32(b, exp->zone);
 		put_char(b, ' ');
 	}
-	if (exp->set & (1u << ATTR_EXP_FLAGS)) {
+	/* A flags value with no known bit still leaves its blank. */
+	if ((exp->set & (1u << ATTR_EXP_FLAGS)) && exp->flags != 0) {
 		bool first = true;
 
 		for (unsigned int i = 0; i < 3; i++) {
