@@ -21,12 +21,13 @@
 
 #include "nfct_test.h"
 
-/* Names the reference exports that another issue brings (issue 3). */
+/*
+ * Names the reference exports that ours may still lack (work in
+ * progress). Empty: every nfct_ and nfexp_ export of the reference must be
+ * ours too.
+ */
 static const char *const pending_exports[] = {
-	"nfct_filter_create", "nfct_filter_destroy", "nfct_filter_add_attr",
-	"nfct_filter_add_attr_u32", "nfct_filter_set_logic",
-	"nfct_filter_attach", "nfct_filter_detach",
-	"nfexp_*",
+	NULL,
 };
 
 #define REF_HDR_DIR	REF_INCDIR "/libnetfilter_conntrack"
@@ -763,7 +764,11 @@ static bool pending(const char *name)
 {
 	for (size_t i = 0; i < sizeof(pending_exports) / sizeof(pending_exports[0]); i++) {
 		const char *p = pending_exports[i];
-		size_t n = strlen(p);
+		size_t n;
+
+		if (p == NULL)
+			continue;
+		n = strlen(p);
 
 		if (p[n - 1] == '*' ? strncmp(name, p, n - 1) == 0 : strcmp(name, p) == 0)
 			return true;
