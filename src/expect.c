@@ -538,9 +538,27 @@ NFCT_EXPORT int nfexp_cmp(const struct nf_expect *exp1,
 
 /* ---- requests ------------------------------------------------------ */
 
-/* Start an expectation-subsystem request in buf. */
+/* The layer 3 protocol of a tuple attribute, -1 if it has none. */
+static int head_family(const struct nf_expect *exp, int type, uint8_t *family)
+{
+	const struct ct_head *h = exp_head((struct nf_expect *)exp, type);
+
+	if (!exp_isset(exp, type) ||
+	    !(h->set[0] & (1u << ATTR_ORIG_L3PROTO)))
+		return -1;
+	*family = h->orig.l3proto;
+	return 0;
+}
+
+/*
+ * Start an expectation-subsystem request in buf. With @exp, the family
+ * is its master's layer 3 protocol, else the expected tuple's; one must
+ * be set (ENODATA), as in the original; the bare netlink header is laid down before that check,
+ * so a failed build leaves a 16-byte empty header like the original's.
+ */
 static struct nlmsghdr *exp_put_header(void *buf, size_t size, uint8_t msg,
-				       uint16_t flags, uint8_t family)
+				       uint16_t flags, uint8_t family,
+				       const struct nf_expect *exp)
 {
 	struct nlmsghdr *nlh;
 	struct nfgenmsg *nfg;
@@ -551,6 +569,11 @@ static struct nlmsghdr *exp_put_header(void *buf, size_t size, uint8_t msg,
 	}
 	memset(buf, 0, MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*nfg)));
 	nlh = mnl_nlmsg_put_header(buf);
+	if (exp && head_family(exp, ATTR_EXP_MASTER, &family) < 0 &&
+	    head_family(exp, ATTR_EXP_EXPECTED, &family) < 0) {
+		errno = ENODATA;
+		return NULL;
+	}
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK_EXP << 8) | msg;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
@@ -558,12 +581,6 @@ static struct nlmsghdr *exp_put_header(void *buf, size_t size, uint8_t msg,
 	nfg->version = NFNETLINK_V0;
 	nfg->res_id = 0;
 	return nlh;
-}
-
-/* The family of an expectation request: the expected tuple's. */
-static uint8_t exp_family(const struct nf_expect *exp)
-{
-	return exp->expected.orig.l3proto;
 }
 
 struct nlmsghdr *exp_query_build(void *buf, size_t size,
@@ -588,9 +605,9 @@ struct nlmsghdr *exp_query_build(void *buf, size_t size,
 		flags = NLM_F_CREATE | NLM_F_ACK;
 		break;
 	case NFCT_Q_UPDATE:
-		msg = IPCTNL_MSG_EXP_NEW;
-		flags = NLM_F_ACK;
-		break;
+		/* the kernel cannot update expectations; nor can the original */
+		errno = EOPNOTSUPP;
+		return NULL;
 	case NFCT_Q_GET:
 		msg = IPCTNL_MSG_EXP_GET;
 		flags = NLM_F_ACK;
@@ -601,16 +618,17 @@ struct nlmsghdr *exp_query_build(void *buf, size_t size,
 		break;
 	case NFCT_Q_FLUSH:
 		return exp_put_header(buf, size, IPCTNL_MSG_EXP_DELETE, NLM_F_ACK,
-				      *(const uint8_t *)data);
+				      *(const uint8_t *)data, NULL);
 	case NFCT_Q_DUMP:
+		/* no ACK asked, as the original: NLMSG_DONE ends the dump */
 		return exp_put_header(buf, size, IPCTNL_MSG_EXP_GET,
-				      NLM_F_ROOT | NLM_F_MATCH | NLM_F_ACK,
-				      *(const uint8_t *)data);
+				      NLM_F_ROOT | NLM_F_MATCH,
+				      *(const uint8_t *)data, NULL);
 	default:
 		errno = ENOTSUP;
 		return NULL;
 	}
-	nlh = exp_put_header(buf, size, msg, flags, exp_family(exp));
+	nlh = exp_put_header(buf, size, msg, flags, 0, exp);
 	if (nlh == NULL)
 		return NULL;
 	/* 4 KiB always fits an expectation; smaller buffers are checked. */
@@ -630,7 +648,9 @@ struct nlmsghdr *exp_query_build(void *buf, size_t size,
  * @buffer: where to build
  * @size: size of @buffer
  *
- * Returns 0, or -1 with errno set.
+ * Returns 1, or -1 with errno set: EOPNOTSUPP for NFCT_Q_UPDATE (the
+ * kernel has no expectation update), ENODATA when the expectation has no
+ * master with a layer 3 protocol, which gives the request's family.
  */
 NFCT_EXPORT int nfexp_build_query(struct nfnl_subsys_handle *ssh,
 				  const enum nf_conntrack_query qt,
@@ -640,7 +660,8 @@ NFCT_EXPORT int nfexp_build_query(struct nfnl_subsys_handle *ssh,
 	struct nlmsghdr *nlh = exp_query_build(buffer, size, qt, data);
 
 	(void)ssh;
-	return nlh ? 0 : -1;
+	/* the original returns 1 for a built request */
+	return nlh ? 1 : -1;
 }
 
 /**
@@ -663,9 +684,11 @@ NFCT_EXPORT int nfexp_build_expect(struct nfnl_subsys_handle *ssh, void *req,
 		errno = EINVAL;
 		return -1;
 	}
-	nlh = exp_put_header(req, size, type, flags, exp_family(exp));
+	nlh = exp_put_header(req, size, type, flags, 0, exp);
 	if (nlh == NULL)
 		return -1;
+	/* the caller's flags exactly: the original adds no NLM_F_REQUEST */
+	nlh->nlmsg_flags = flags;
 	return nfexp_nlmsg_build(nlh, exp);
 }
 

@@ -1,0 +1,2 @@
+#include "nfct_test.h"
+int main(void) { return 0; }
