@@ -1,0 +1,145 @@
+/*
+ * Extensions beyond the original libnetfilter_conntrack API: batched
+ * requests and bulk delete, table statistics, handles in other network
+ * namespaces, a self-healing table mirror and JSON output.
+ *
+ * Everything here is an addition: the names (nfct_ext_*, nfexp_ext_*)
+ * cannot collide with upstream's, and the drop-in ABI is unchanged.
+ */
+#ifndef _LIBNETFILTER_CONNTRACK_EXT_H_
+#define _LIBNETFILTER_CONNTRACK_EXT_H_
+
+#include <stdint.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- batched requests (ext_batch.c) ---------------------------------- */
+
+struct nfct_ext_batch;
+
+struct nfct_ext_batch *nfct_ext_batch_new(void);
+void nfct_ext_batch_free(struct nfct_ext_batch *b);
+void nfct_ext_batch_reset(struct nfct_ext_batch *b);
+int nfct_ext_batch_add(struct nfct_ext_batch *b, enum nf_conntrack_query q,
+		       struct nf_conntrack *ct);
+unsigned int nfct_ext_batch_count(const struct nfct_ext_batch *b);
+int nfct_ext_batch_send(struct nfct_handle *h, struct nfct_ext_batch *b);
+int nfct_ext_batch_result(const struct nfct_ext_batch *b, unsigned int idx);
+
+/* nfct_ext_bulk_delete() flags */
+enum {
+	NFCT_EXT_BULK_NO_FLUSH = 1 << 0,	/* always dump + batched deletes */
+};
+
+/* *deleted when the kernel flushed by itself and did not say how many */
+#define NFCT_EXT_BULK_UNKNOWN ((unsigned int)-1)
+
+int nfct_ext_bulk_delete(struct nfct_handle *h,
+			 const struct nfct_filter_dump *filter,
+			 unsigned int flags, unsigned int *deleted);
+
+/* ---- statistics (ext_stats.c) ---------------------------------------- */
+
+/* One CPU's conntrack counters (IPCTNL_MSG_CT_GET_STATS_CPU). */
+struct nfct_ext_stats_cpu {
+	uint32_t cpu;
+	uint32_t searched;	/* old kernels only */
+	uint32_t found;
+	uint32_t new;		/* old kernels only */
+	uint32_t invalid;
+	uint32_t ignore;	/* old kernels only */
+	uint32_t delete;	/* old kernels only */
+	uint32_t delete_list;	/* old kernels only */
+	uint32_t insert;
+	uint32_t insert_failed;
+	uint32_t drop;
+	uint32_t early_drop;
+	uint32_t error;
+	uint32_t search_restart;
+	uint32_t clash_resolve;
+	uint32_t chaintoolong;
+};
+
+/* One CPU's expectation counters (IPCTNL_MSG_EXP_GET_STATS_CPU). */
+struct nfexp_ext_stats_cpu {
+	uint32_t cpu;
+	uint32_t new;
+	uint32_t create;
+	uint32_t delete;
+};
+
+int nfct_ext_stats_count(struct nfct_handle *h, uint32_t *entries,
+			 uint32_t *max_entries);
+int nfct_ext_stats_cpu(struct nfct_handle *h, struct nfct_ext_stats_cpu *st,
+		       unsigned int n);
+int nfexp_ext_stats_cpu(struct nfct_handle *h, struct nfexp_ext_stats_cpu *st,
+			unsigned int n);
+int nfct_ext_dump_dying(struct nfct_handle *h, uint8_t family);
+int nfct_ext_dump_unconfirmed(struct nfct_handle *h, uint8_t family);
+
+/* ---- network namespaces (ext_netns.c) -------------------------------- */
+
+struct nfct_handle *nfct_ext_open_netns_fd(int nsfd, uint8_t subsys_id,
+					   unsigned int subscriptions);
+struct nfct_handle *nfct_ext_open_netns_path(const char *path,
+					     uint8_t subsys_id,
+					     unsigned int subscriptions);
+
+/* ---- table mirror (ext_mirror.c) ------------------------------------- */
+
+struct nfct_ext_mirror;
+
+/* Change callbacks; any may be NULL. The object belongs to the mirror. */
+struct nfct_ext_mirror_ops {
+	void (*added)(const struct nf_conntrack *ct, void *data);
+	void (*updated)(const struct nf_conntrack *ct, void *data);
+	void (*removed)(const struct nf_conntrack *ct, void *data);
+};
+
+/* Which entries to mirror; a zeroed struct (or NULL) means all. */
+enum {
+	NFCT_EXT_MF_FAMILY = 1 << 0,	/* orig layer 3 protocol == family */
+	NFCT_EXT_MF_MARK = 1 << 1,	/* (mark & mark_mask) == mark */
+	NFCT_EXT_MF_ZONE = 1 << 2,	/* zone == zone */
+};
+
+struct nfct_ext_mirror_filter {
+	unsigned int flags;	/* NFCT_EXT_MF_* */
+	uint8_t family;
+	uint32_t mark;
+	uint32_t mark_mask;
+	uint16_t zone;
+};
+
+struct nfct_ext_mirror *nfct_ext_mirror_new(const struct nfct_ext_mirror_filter *filter,
+					    const struct nfct_ext_mirror_ops *ops,
+					    void *data);
+void nfct_ext_mirror_free(struct nfct_ext_mirror *m);
+int nfct_ext_mirror_fd(const struct nfct_ext_mirror *m);
+int nfct_ext_mirror_process(struct nfct_ext_mirror *m);
+int nfct_ext_mirror_resync(struct nfct_ext_mirror *m);
+unsigned int nfct_ext_mirror_count(const struct nfct_ext_mirror *m);
+unsigned int nfct_ext_mirror_resyncs(const struct nfct_ext_mirror *m);
+const struct nf_conntrack *nfct_ext_mirror_lookup(const struct nfct_ext_mirror *m,
+						  const struct nf_conntrack *tuple);
+int nfct_ext_mirror_foreach(const struct nfct_ext_mirror *m,
+			    int (*cb)(const struct nf_conntrack *ct, void *data),
+			    void *data);
+
+/* ---- JSON (ext_json.c) ------------------------------------------------ */
+
+int nfct_ext_snprintf_json(char *buf, unsigned int size,
+			   const struct nf_conntrack *ct, unsigned int msg_type,
+			   unsigned int flags);
+int nfexp_ext_snprintf_json(char *buf, unsigned int size,
+			    const struct nf_expect *exp, unsigned int msg_type,
+			    unsigned int flags);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
