@@ -4,6 +4,10 @@
 ours=$1 ref=$2
 here=$(cd "$(dirname "$0")" && pwd)
 fail=0 pass=0
+# meson sets MALLOC_PERTURB_, which makes Debian's ulogd crash at exit on
+# either library (a use after free of its own); these tests judge the
+# library, not the programs' heap hygiene.
+unset MALLOC_PERTURB_
 
 # need PROGRAM...: skip (77) when one is missing, but fail under CI=true,
 # where scripts/packages.txt installs them.
@@ -32,7 +36,9 @@ compare() {
 	for lib in ref ours; do
 		dir=$ref
 		[ $lib = ours ] && dir=$ours
-		LD_LIBRARY_PATH=$dir "$@" 2>&1 | $norm > "$work/$name.$lib"
+		LD_LIBRARY_PATH=$dir "$@" 2>&1 |
+			sed -E 's/: line [0-9]+: +[0-9]+ /: line N: PID /' |
+			$norm > "$work/$name.$lib"
 	done
 	if diff -u "$work/$name.ref" "$work/$name.ours"; then
 		pass=$((pass + 1))
