@@ -71,13 +71,22 @@ NFCT_EXPORT struct nf_expect *nfexp_new(void)
 	return calloc(1, sizeof(struct nf_expect));
 }
 
-/** nfexp_destroy - release an expectation object; NULL is ignored */
+/**
+ * nfexp_destroy - release an expectation object
+ * @exp: object from nfexp_new() or nfexp_clone(); NULL is ignored
+ */
 NFCT_EXPORT void nfexp_destroy(struct nf_expect *exp)
 {
 	free(exp);
 }
 
-/** nfexp_clone - allocate a copy of an expectation, NULL on failure */
+/**
+ * nfexp_clone - allocate a copy of an expectation
+ * @exp: the expectation to copy
+ *
+ * Returns the copy, to release with nfexp_destroy(), or NULL with errno
+ * EINVAL (NULL @exp) or ENOMEM.
+ */
 NFCT_EXPORT struct nf_expect *nfexp_clone(const struct nf_expect *exp)
 {
 	struct nf_expect *c;
@@ -92,7 +101,12 @@ NFCT_EXPORT struct nf_expect *nfexp_clone(const struct nf_expect *exp)
 	return c;
 }
 
-/** nfexp_sizeof - size of an expectation object in bytes */
+/**
+ * nfexp_sizeof - size of an expectation object in bytes
+ * @exp: the object (unused: every object has the same size)
+ *
+ * Returns sizeof(struct nf_expect) of this library; never fails.
+ */
 NFCT_EXPORT size_t nfexp_sizeof(const struct nf_expect *exp)
 {
 	(void)exp;
@@ -103,7 +117,8 @@ NFCT_EXPORT size_t nfexp_sizeof(const struct nf_expect *exp)
  * nfexp_maxsize - size of the largest expectation object in bytes
  *
  * A zeroed block of this size is a valid empty expectation, and
- * expectations may be copied with memcpy() of this size.
+ * expectations may be copied with memcpy() of this size. Returns the
+ * size; never fails.
  */
 NFCT_EXPORT size_t nfexp_maxsize(void)
 {
@@ -172,7 +187,14 @@ NFCT_EXPORT void nfexp_set_attr(struct nf_expect *exp,
 	exp->set |= 1u << type;
 }
 
-/** nfexp_set_attr_u8 - set an 8-bit expectation attribute */
+/**
+ * nfexp_set_attr_u8 - set an 8-bit expectation attribute
+ * @exp: the expectation
+ * @type: attribute (ATTR_EXP_*) whose value is 8 bits wide
+ * @value: the value
+ *
+ * As nfexp_set_attr() with a pointer to @value.
+ */
 NFCT_EXPORT void nfexp_set_attr_u8(struct nf_expect *exp,
 				   const enum nf_expect_attr type,
 				   uint8_t value)
@@ -180,7 +202,14 @@ NFCT_EXPORT void nfexp_set_attr_u8(struct nf_expect *exp,
 	nfexp_set_attr(exp, type, &value);
 }
 
-/** nfexp_set_attr_u16 - set a 16-bit expectation attribute */
+/**
+ * nfexp_set_attr_u16 - set a 16-bit expectation attribute
+ * @exp: the expectation
+ * @type: attribute (ATTR_EXP_*) whose value is 16 bits wide
+ * @value: the value
+ *
+ * As nfexp_set_attr() with a pointer to @value.
+ */
 NFCT_EXPORT void nfexp_set_attr_u16(struct nf_expect *exp,
 				    const enum nf_expect_attr type,
 				    uint16_t value)
@@ -188,7 +217,14 @@ NFCT_EXPORT void nfexp_set_attr_u16(struct nf_expect *exp,
 	nfexp_set_attr(exp, type, &value);
 }
 
-/** nfexp_set_attr_u32 - set a 32-bit expectation attribute */
+/**
+ * nfexp_set_attr_u32 - set a 32-bit expectation attribute
+ * @exp: the expectation
+ * @type: attribute (ATTR_EXP_*) whose value is 32 bits wide
+ * @value: the value
+ *
+ * As nfexp_set_attr() with a pointer to @value.
+ */
 NFCT_EXPORT void nfexp_set_attr_u32(struct nf_expect *exp,
 				    const enum nf_expect_attr type,
 				    uint32_t value)
@@ -198,7 +234,11 @@ NFCT_EXPORT void nfexp_set_attr_u32(struct nf_expect *exp,
 
 /**
  * nfexp_get_attr - get a pointer to an expectation attribute's value
+ * @exp: the expectation
+ * @type: attribute (ATTR_EXP_*)
  *
+ * The pointer points into @exp and is valid until the attribute changes
+ * or @exp is destroyed.
  * For the tuple attributes the pointer can be read with nfct_get_attr*()
  * for the original-tuple attributes (addresses, ports, ICMP, protocols,
  * zone). Returns NULL if unknown (errno EINVAL) or not set (ENODATA).
@@ -240,7 +280,14 @@ NFCT_EXPORT const void *nfexp_get_attr(const struct nf_expect *exp,
 	}
 }
 
-/** nfexp_get_attr_u8 - get an 8-bit expectation attribute, 0 if unset */
+/**
+ * nfexp_get_attr_u8 - get an 8-bit expectation attribute
+ * @exp: the expectation
+ * @type: attribute (ATTR_EXP_*) whose value is 8 bits wide
+ *
+ * Returns the value, or 0 when the attribute is unknown (errno EINVAL)
+ * or not set (errno ENODATA).
+ */
 NFCT_EXPORT uint8_t nfexp_get_attr_u8(const struct nf_expect *exp,
 				      const enum nf_expect_attr type)
 {
@@ -248,7 +295,14 @@ NFCT_EXPORT uint8_t nfexp_get_attr_u8(const struct nf_expect *exp,
 	return p ? *p : 0;
 }
 
-/** nfexp_get_attr_u16 - get a 16-bit expectation attribute, 0 if unset */
+/**
+ * nfexp_get_attr_u16 - get a 16-bit expectation attribute
+ * @exp: the expectation
+ * @type: attribute (ATTR_EXP_*) whose value is 16 bits wide
+ *
+ * Returns the value, or 0 when the attribute is unknown (errno EINVAL)
+ * or not set (errno ENODATA).
+ */
 NFCT_EXPORT uint16_t nfexp_get_attr_u16(const struct nf_expect *exp,
 					const enum nf_expect_attr type)
 {
@@ -260,7 +314,14 @@ NFCT_EXPORT uint16_t nfexp_get_attr_u16(const struct nf_expect *exp,
 	return v;
 }
 
-/** nfexp_get_attr_u32 - get a 32-bit expectation attribute, 0 if unset */
+/**
+ * nfexp_get_attr_u32 - get a 32-bit expectation attribute
+ * @exp: the expectation
+ * @type: attribute (ATTR_EXP_*) whose value is 32 bits wide
+ *
+ * Returns the value, or 0 when the attribute is unknown (errno EINVAL)
+ * or not set (errno ENODATA).
+ */
 NFCT_EXPORT uint32_t nfexp_get_attr_u32(const struct nf_expect *exp,
 					const enum nf_expect_attr type)
 {
@@ -273,8 +334,12 @@ NFCT_EXPORT uint32_t nfexp_get_attr_u32(const struct nf_expect *exp,
 }
 
 /**
- * nfexp_attr_is_set - 1 if the attribute is set, 0 if not, -1 (EINVAL)
- * for an unknown attribute
+ * nfexp_attr_is_set - tell whether an expectation attribute is set
+ * @exp: the expectation
+ * @type: attribute (ATTR_EXP_*)
+ *
+ * Returns 1 if set, 0 if not, -1 with errno EINVAL for an unknown
+ * attribute or a NULL @exp.
  */
 NFCT_EXPORT int nfexp_attr_is_set(const struct nf_expect *exp,
 				  const enum nf_expect_attr type)
@@ -286,7 +351,14 @@ NFCT_EXPORT int nfexp_attr_is_set(const struct nf_expect *exp,
 	return exp_isset(exp, type);
 }
 
-/** nfexp_attr_unset - mark an attribute unset; -1 (EINVAL) if unknown */
+/**
+ * nfexp_attr_unset - mark an expectation attribute as not set
+ * @exp: the expectation
+ * @type: attribute (ATTR_EXP_*)
+ *
+ * Returns 0, or -1 with errno EINVAL for an unknown attribute or a NULL
+ * @exp.
+ */
 NFCT_EXPORT int nfexp_attr_unset(struct nf_expect *exp,
 				 const enum nf_expect_attr type)
 {
@@ -502,6 +574,8 @@ static bool head_equal(const struct ct_head *a, const struct ct_head *b)
 
 /**
  * nfexp_cmp - compare two expectations
+ * @exp1: first expectation (the mask, with NFCT_CMP_MASK)
+ * @exp2: second expectation
  * @flags: 0, NFCT_CMP_STRICT or NFCT_CMP_MASK (see nfct_cmp())
  *
  * Compares the tuples, flags, zone, class, helper name and function.
@@ -672,6 +746,9 @@ NFCT_EXPORT int nfexp_build_query(struct nfnl_subsys_handle *ssh,
  * @type: message type (IPCTNL_MSG_EXP_*)
  * @flags: netlink flags besides NLM_F_REQUEST
  * @exp: the expectation
+ *
+ * Returns 0, or -1 with errno EINVAL (NULL @req or @exp, @size below
+ * 4096). Use nfexp_nlmsg_build() in new code.
  */
 NFCT_EXPORT int nfexp_build_expect(struct nfnl_subsys_handle *ssh, void *req,
 				   size_t size, uint16_t type, uint16_t flags,
@@ -694,6 +771,9 @@ NFCT_EXPORT int nfexp_build_expect(struct nfnl_subsys_handle *ssh, void *req,
 
 /**
  * nfexp_parse_expect - parse an expectation message (deprecated)
+ * @type: message type to return on success (NFCT_T_*)
+ * @nlh: the netlink message
+ * @exp: where to store the attributes
  *
  * Returns the message type (NFCT_T_NEW, NFCT_T_DESTROY, ...) on success,
  * NFCT_T_ERROR on failure.
@@ -752,6 +832,9 @@ NFCT_EXPORT int nfexp_query(struct nfct_handle *h,
 
 /**
  * nfexp_send - send an expectation query without waiting for the reply
+ * @h: handle opened on EXPECT or NFNL_SUBSYS_NONE
+ * @qt: query type, as for nfexp_query()
+ * @data: query data, as for nfexp_query()
  *
  * Arguments as nfexp_query(); process the reply with nfexp_catch().
  * Returns the number of bytes sent, or -1 with errno set.
@@ -773,8 +856,9 @@ NFCT_EXPORT int nfexp_send(struct nfct_handle *h,
 
 /**
  * nfexp_catch - receive and process expectation events or a reply
+ * @h: the handle
  *
- * As nfct_catch(): returns 0 when a callback stops or the reply ends,
+ * As nfct_catch(). Returns 0 when a callback stops or the reply ends,
  * -1 with errno set otherwise (ENOBUFS: events were lost).
  */
 NFCT_EXPORT int nfexp_catch(struct nfct_handle *h)

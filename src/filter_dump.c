@@ -100,7 +100,14 @@ NFCT_EXPORT void nfct_filter_dump_set_attr(struct nfct_filter_dump *filter_dump,
 	f->set |= 1u << type;
 }
 
-/** nfct_filter_dump_set_attr_u8 - set an 8-bit filter attribute (L3NUM) */
+/**
+ * nfct_filter_dump_set_attr_u8 - set an 8-bit filter attribute (L3NUM)
+ * @filter_dump: the filter
+ * @type: NFCT_FILTER_DUMP_L3NUM
+ * @data: the layer 3 family (AF_INET, AF_INET6)
+ *
+ * As nfct_filter_dump_set_attr() with a pointer to @data.
+ */
 NFCT_EXPORT void nfct_filter_dump_set_attr_u8(struct nfct_filter_dump *filter_dump,
 					      const enum nfct_filter_dump_attr type,
 					      uint8_t data)
@@ -108,7 +115,14 @@ NFCT_EXPORT void nfct_filter_dump_set_attr_u8(struct nfct_filter_dump *filter_du
 	nfct_filter_dump_set_attr(filter_dump, type, &data);
 }
 
-/** nfct_filter_dump_set_attr_u16 - set a 16-bit filter attribute (ZONE) */
+/**
+ * nfct_filter_dump_set_attr_u16 - set a 16-bit filter attribute (ZONE)
+ * @filter_dump: the filter
+ * @type: NFCT_FILTER_DUMP_ZONE
+ * @data: the zone
+ *
+ * As nfct_filter_dump_set_attr() with a pointer to @data.
+ */
 NFCT_EXPORT void nfct_filter_dump_set_attr_u16(struct nfct_filter_dump *filter_dump,
 					       const enum nfct_filter_dump_attr type,
 					       uint16_t data)

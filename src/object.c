@@ -33,6 +33,9 @@ NFCT_EXPORT void nfct_destroy(struct nf_conntrack *ct)
 /**
  * nfct_sizeof - size of a conntrack object in bytes
  * @ct: the object (unused: every object has the same size)
+ *
+ * Deprecated, as in the original. Returns sizeof(struct nf_conntrack) of
+ * this library; never fails.
  */
 NFCT_EXPORT size_t nfct_sizeof(const struct nf_conntrack *ct)
 {
@@ -43,7 +46,10 @@ NFCT_EXPORT size_t nfct_sizeof(const struct nf_conntrack *ct)
 /**
  * nfct_maxsize - size of the largest conntrack object in bytes
  *
- * A zeroed block of this size is a valid empty object.
+ * A zeroed block of this size is a valid empty object (conntrackd
+ * allocates objects so). Deprecated, as in the original. Returns the
+ * size; never fails. It is at most 392, the original's value, so
+ * programs that reserve that much keep working.
  */
 NFCT_EXPORT size_t nfct_maxsize(void)
 {
@@ -182,7 +188,15 @@ static void set_scalar(struct nf_conntrack *ct, int type, const void *v,
 	nfct_set_attr_l(ct, type, buf, len);
 }
 
-/** nfct_set_attr_u8 - set an 8-bit attribute */
+/**
+ * nfct_set_attr_u8 - set an 8-bit attribute
+ * @ct: the object
+ * @type: attribute (ATTR_*) whose value is 8 bits wide
+ * @value: the value, in the byte order the attribute documents
+ *
+ * As nfct_set_attr_l() with a pointer to @value. The label attributes,
+ * which take a bitmask pointer, are refused with errno EINVAL.
+ */
 NFCT_EXPORT void nfct_set_attr_u8(struct nf_conntrack *ct,
 				  const enum nf_conntrack_attr type,
 				  uint8_t value)
@@ -190,7 +204,15 @@ NFCT_EXPORT void nfct_set_attr_u8(struct nf_conntrack *ct,
 	set_scalar(ct, type, &value, sizeof(value));
 }
 
-/** nfct_set_attr_u16 - set a 16-bit attribute */
+/**
+ * nfct_set_attr_u16 - set a 16-bit attribute
+ * @ct: the object
+ * @type: attribute (ATTR_*) whose value is 16 bits wide
+ * @value: the value, in the byte order the attribute documents
+ *
+ * As nfct_set_attr_l() with a pointer to @value. The label attributes,
+ * which take a bitmask pointer, are refused with errno EINVAL.
+ */
 NFCT_EXPORT void nfct_set_attr_u16(struct nf_conntrack *ct,
 				   const enum nf_conntrack_attr type,
 				   uint16_t value)
@@ -198,7 +220,15 @@ NFCT_EXPORT void nfct_set_attr_u16(struct nf_conntrack *ct,
 	set_scalar(ct, type, &value, sizeof(value));
 }
 
-/** nfct_set_attr_u32 - set a 32-bit attribute */
+/**
+ * nfct_set_attr_u32 - set a 32-bit attribute
+ * @ct: the object
+ * @type: attribute (ATTR_*) whose value is 32 bits wide
+ * @value: the value, in the byte order the attribute documents
+ *
+ * As nfct_set_attr_l() with a pointer to @value. The label attributes,
+ * which take a bitmask pointer, are refused with errno EINVAL.
+ */
 NFCT_EXPORT void nfct_set_attr_u32(struct nf_conntrack *ct,
 				   const enum nf_conntrack_attr type,
 				   uint32_t value)
@@ -206,7 +236,15 @@ NFCT_EXPORT void nfct_set_attr_u32(struct nf_conntrack *ct,
 	set_scalar(ct, type, &value, sizeof(value));
 }
 
-/** nfct_set_attr_u64 - set a 64-bit attribute */
+/**
+ * nfct_set_attr_u64 - set a 64-bit attribute
+ * @ct: the object
+ * @type: attribute (ATTR_*) whose value is 64 bits wide
+ * @value: the value, in the byte order the attribute documents
+ *
+ * As nfct_set_attr_l() with a pointer to @value. The label attributes,
+ * which take a bitmask pointer, are refused with errno EINVAL.
+ */
 NFCT_EXPORT void nfct_set_attr_u64(struct nf_conntrack *ct,
 				   const enum nf_conntrack_attr type,
 				   uint64_t value)
@@ -278,7 +316,15 @@ static void get_scalar(const struct nf_conntrack *ct, int type, void *v,
 	memcpy(v, p, avail < len ? avail : len);
 }
 
-/** nfct_get_attr_u8 - get an 8-bit attribute, 0 if unset */
+/**
+ * nfct_get_attr_u8 - get an 8-bit attribute, 0 if unset
+ * @ct: the object
+ * @type: attribute (ATTR_*) whose value is 8 bits wide
+ *
+ * Returns the value, or 0 when the attribute is unknown (errno EINVAL)
+ * or not set (errno ENODATA); 0 may also be a real value, so use
+ * nfct_attr_is_set() to tell.
+ */
 NFCT_EXPORT uint8_t nfct_get_attr_u8(const struct nf_conntrack *ct,
 				     const enum nf_conntrack_attr type)
 {
@@ -288,7 +334,15 @@ NFCT_EXPORT uint8_t nfct_get_attr_u8(const struct nf_conntrack *ct,
 	return v;
 }
 
-/** nfct_get_attr_u16 - get a 16-bit attribute, 0 if unset */
+/**
+ * nfct_get_attr_u16 - get a 16-bit attribute, 0 if unset
+ * @ct: the object
+ * @type: attribute (ATTR_*) whose value is 16 bits wide
+ *
+ * Returns the value, or 0 when the attribute is unknown (errno EINVAL)
+ * or not set (errno ENODATA); 0 may also be a real value, so use
+ * nfct_attr_is_set() to tell.
+ */
 NFCT_EXPORT uint16_t nfct_get_attr_u16(const struct nf_conntrack *ct,
 				       const enum nf_conntrack_attr type)
 {
@@ -298,7 +352,15 @@ NFCT_EXPORT uint16_t nfct_get_attr_u16(const struct nf_conntrack *ct,
 	return v;
 }
 
-/** nfct_get_attr_u32 - get a 32-bit attribute, 0 if unset */
+/**
+ * nfct_get_attr_u32 - get a 32-bit attribute, 0 if unset
+ * @ct: the object
+ * @type: attribute (ATTR_*) whose value is 32 bits wide
+ *
+ * Returns the value, or 0 when the attribute is unknown (errno EINVAL)
+ * or not set (errno ENODATA); 0 may also be a real value, so use
+ * nfct_attr_is_set() to tell.
+ */
 NFCT_EXPORT uint32_t nfct_get_attr_u32(const struct nf_conntrack *ct,
 				       const enum nf_conntrack_attr type)
 {
@@ -308,7 +370,15 @@ NFCT_EXPORT uint32_t nfct_get_attr_u32(const struct nf_conntrack *ct,
 	return v;
 }
 
-/** nfct_get_attr_u64 - get a 64-bit attribute, 0 if unset */
+/**
+ * nfct_get_attr_u64 - get a 64-bit attribute, 0 if unset
+ * @ct: the object
+ * @type: attribute (ATTR_*) whose value is 64 bits wide
+ *
+ * Returns the value, or 0 when the attribute is unknown (errno EINVAL)
+ * or not set (errno ENODATA); 0 may also be a real value, so use
+ * nfct_attr_is_set() to tell.
+ */
 NFCT_EXPORT uint64_t nfct_get_attr_u64(const struct nf_conntrack *ct,
 				       const enum nf_conntrack_attr type)
 {
@@ -320,6 +390,8 @@ NFCT_EXPORT uint64_t nfct_get_attr_u64(const struct nf_conntrack *ct,
 
 /**
  * nfct_attr_is_set - tell whether an attribute is set
+ * @ct: the object
+ * @type: attribute (ATTR_*)
  *
  * Returns 1 if set, 0 if not, -1 (errno EINVAL) for an unknown attribute.
  */
@@ -335,6 +407,7 @@ NFCT_EXPORT int nfct_attr_is_set(const struct nf_conntrack *ct,
 
 /**
  * nfct_attr_is_set_array - tell whether all of several attributes are set
+ * @ct: the object
  * @type_array: the attributes
  * @size: number of entries in @type_array
  *
@@ -364,8 +437,10 @@ NFCT_EXPORT int nfct_attr_is_set_array(const struct nf_conntrack *ct,
 
 /**
  * nfct_attr_unset - mark an attribute as not set
+ * @ct: the object
+ * @type: attribute (ATTR_*)
  *
- * Returns 0, or -1 (errno EINVAL) for an unknown attribute.
+ * Data the attribute owned (labels, helper info) is freed. Returns 0, or -1 (errno EINVAL) for an unknown attribute.
  */
 NFCT_EXPORT int nfct_attr_unset(struct nf_conntrack *ct,
 				const enum nf_conntrack_attr type)

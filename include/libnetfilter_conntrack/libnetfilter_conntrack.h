@@ -34,6 +34,10 @@ enum {
 
 /* ---- handles ---------------------------------------------------------- */
 
+/*
+ * Opaque: a netlink socket bound to ctnetlink, with its callbacks. From
+ * nfct_open(), released by nfct_close(). Not locked: one thread at a time.
+ */
 struct nfct_handle;
 
 extern struct nfct_handle *nfct_open(uint8_t, unsigned);
@@ -49,6 +53,11 @@ extern const struct nfnl_handle *nfct_nfnlh(struct nfct_handle *cth);
 
 /* ---- conntrack objects ------------------------------------------------ */
 
+/*
+ * Opaque: one conntrack entry, a set of attributes (enum
+ * nf_conntrack_attr). From nfct_new(), released by nfct_destroy(); an
+ * all-zero block of nfct_maxsize() bytes is a valid empty one too.
+ */
 struct nf_conntrack;
 
 /* Attributes of a conntrack object; the comment gives the value's type. */
@@ -161,28 +170,34 @@ enum nf_conntrack_attr_grp {
 	ATTR_GRP_MAX
 };
 
+/* ATTR_GRP_*_IPV4: source and destination, network byte order. */
 struct nfct_attr_grp_ipv4 {
 	uint32_t src, dst;
 };
 
+/* ATTR_GRP_*_IPV6: source and destination, network byte order. */
 struct nfct_attr_grp_ipv6 {
 	uint32_t src[4], dst[4];
 };
 
+/* ATTR_GRP_*_PORT: source and destination port, network byte order. */
 struct nfct_attr_grp_port {
 	uint16_t sport, dport;
 };
 
+/* ATTR_GRP_ICMP: ICMP id (network byte order), code and type. */
 struct nfct_attr_grp_icmp {
 	uint16_t id;
 	uint8_t code, type;
 };
 
+/* ATTR_GRP_*_COUNTERS: packet and byte counters of one direction. */
 struct nfct_attr_grp_ctrs {
 	uint64_t packets;
 	uint64_t bytes;
 };
 
+/* ATTR_GRP_*_ADDR_*: an IPv4 (ip) or IPv6 (ip6) address, network order. */
 union nfct_attr_grp_addr {
 	uint32_t ip;
 	uint32_t ip6[4];
@@ -274,6 +289,11 @@ enum {
 
 /* ---- bitmasks (connection labels) ------------------------------------- */
 
+/*
+ * Opaque: a set of bits, used for connection labels. From
+ * nfct_bitmask_new(), released by nfct_bitmask_destroy() unless an object
+ * took it over (ATTR_CONNLABELS).
+ */
 struct nfct_bitmask;
 
 struct nfct_bitmask *nfct_bitmask_new(unsigned int maxbit);
@@ -427,6 +447,12 @@ extern int nfct_cmp(const struct nf_conntrack *ct1,
 
 /* ---- queries ---------------------------------------------------------- */
 
+/*
+ * Requests for nfct_query() and nfct_send(), and what data points to:
+ * struct nf_conntrack for CREATE, UPDATE, CREATE_UPDATE, DESTROY and GET;
+ * the family (uint8_t) for FLUSH, DUMP and DUMP_RESET; struct
+ * nfct_filter_dump for DUMP_FILTER, DUMP_FILTER_RESET and FLUSH_FILTER.
+ */
 enum nf_conntrack_query {
 	NFCT_Q_CREATE,
 	NFCT_Q_UPDATE,
@@ -472,24 +498,32 @@ extern void nfct_copy_attr(struct nf_conntrack *ct1,
 
 /* ---- event filters (BPF attached to the socket) ----------------------- */
 
+/*
+ * Opaque: an event filter, compiled to BPF by nfct_filter_attach(). From
+ * nfct_filter_create(), released by nfct_filter_destroy().
+ */
 struct nfct_filter;
 
 extern struct nfct_filter *nfct_filter_create(void);
 extern void nfct_filter_destroy(struct nfct_filter *filter);
 
+/* NFCT_FILTER_L4PROTO_STATE: a layer 4 protocol and one of its states. */
 struct nfct_filter_proto {
 	uint16_t proto;
 	uint16_t state;
 };
+/* NFCT_FILTER_*_IPV4: address and mask, host byte order. */
 struct nfct_filter_ipv4 {
 	uint32_t addr;
 	uint32_t mask;
 };
+/* NFCT_FILTER_*_IPV6: address and mask, 32-bit words in host byte order. */
 struct nfct_filter_ipv6 {
 	uint32_t addr[4];
 	uint32_t mask[4];
 };
 
+/* What an event filter selects on (nfct_filter_add_attr()). */
 enum nfct_filter_attr {
 	NFCT_FILTER_L4PROTO = 0,	/* uint32_t */
 	NFCT_FILTER_L4PROTO_STATE,	/* struct nfct_filter_proto */
@@ -510,6 +544,7 @@ extern void nfct_filter_add_attr_u32(struct nfct_filter *filter,
 				     const enum nfct_filter_attr attr,
 				     const uint32_t value);
 
+/* Accept (POSITIVE) or reject (NEGATIVE) what matches an attribute. */
 enum nfct_filter_logic {
 	NFCT_FILTER_LOGIC_POSITIVE,
 	NFCT_FILTER_LOGIC_NEGATIVE,
@@ -525,13 +560,19 @@ extern int nfct_filter_detach(int fd);
 
 /* ---- dump and flush filters (evaluated by the kernel) ----------------- */
 
+/*
+ * Opaque: a dump or flush filter the kernel evaluates. From
+ * nfct_filter_dump_create(), released by nfct_filter_dump_destroy().
+ */
 struct nfct_filter_dump;
 
+/* NFCT_FILTER_DUMP_MARK and _STATUS: entries whose (value & mask) == val. */
 struct nfct_filter_dump_mark {
 	uint32_t val;
 	uint32_t mask;
 };
 
+/* What a dump or flush filter selects on (nfct_filter_dump_set_attr()). */
 enum nfct_filter_dump_attr {
 	NFCT_FILTER_DUMP_MARK = 0,	/* struct nfct_filter_dump_mark */
 	NFCT_FILTER_DUMP_L3NUM,		/* uint8_t */
@@ -588,8 +629,13 @@ extern int nfct_payload_parse(const void *payload, size_t payload_len, uint16_t 
 
 /* ---- expectations ----------------------------------------------------- */
 
+/*
+ * Opaque: one expectation, a set of attributes (enum nf_expect_attr).
+ * From nfexp_new(), released by nfexp_destroy().
+ */
 struct nf_expect;
 
+/* Attributes of an expectation; the comment gives the value's type. */
 enum nf_expect_attr {
 	ATTR_EXP_MASTER = 0,	/* struct nf_conntrack * */
 	ATTR_EXP_EXPECTED,	/* struct nf_conntrack * */

@@ -6,6 +6,7 @@
 extern "C" {
 #endif
 
+/* DCCP states as the kernel reports them (ATTR_DCCP_STATE). */
 enum dccp_state {
 	DCCP_CONNTRACK_NONE,
 	DCCP_CONNTRACK_REQUEST,
@@ -20,6 +21,7 @@ enum dccp_state {
 	DCCP_CONNTRACK_MAX
 };
 
+/* Role of the original direction's sender (ATTR_DCCP_ROLE). */
 enum dccp_roles {
 	DCCP_CONNTRACK_ROLE_CLIENT,
 	DCCP_CONNTRACK_ROLE_SERVER,

@@ -6,6 +6,7 @@
 extern "C" {
 #endif
 
+/* SCTP states as the kernel reports them (ATTR_SCTP_STATE). */
 enum sctp_state {
 	SCTP_CONNTRACK_NONE,
 	SCTP_CONNTRACK_CLOSED,
