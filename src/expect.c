@@ -769,22 +769,50 @@ NFCT_EXPORT int nfexp_build_expect(struct nfnl_subsys_handle *ssh, void *req,
 	return nfexp_nlmsg_build(nlh, exp);
 }
 
+/* Message type and flags -> NFCT_T_* (0 if none applies). */
+static int exp_event_type(const struct nlmsghdr *nlh)
+{
+	switch (nlh->nlmsg_type & 0xff) {
+	case IPCTNL_MSG_EXP_NEW:
+		if (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL))
+			return NFCT_T_NEW;
+		return NFCT_T_UPDATE;
+	case IPCTNL_MSG_EXP_DELETE:
+		return NFCT_T_DESTROY;
+	}
+	return 0;
+}
+
 /**
  * nfexp_parse_expect - parse an expectation message (deprecated)
- * @type: message type to return on success (NFCT_T_*)
- * @nlh: the netlink message
- * @exp: where to store the attributes
+ * @type: the NFCT_T_* types wanted (NFCT_T_ALL for any)
+ * @nlh: the message
+ * @exp: object to fill in
  *
- * Returns the message type (NFCT_T_NEW, NFCT_T_DESTROY, ...) on success,
- * NFCT_T_ERROR on failure.
+ * Returns the message's NFCT_T_* type, 0 if it is not one of @type or is
+ * too short for its headers (@exp is not touched then), or NFCT_T_ERROR
+ * with errno set (EINVAL: NULL argument or malformed message).
  */
 NFCT_EXPORT int nfexp_parse_expect(enum nf_conntrack_msg_type type,
 				   const struct nlmsghdr *nlh,
 				   struct nf_expect *exp)
 {
+	int t;
+
+	if (nlh == NULL || exp == NULL) {
+		errno = EINVAL;
+		return NFCT_T_ERROR;
+	}
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg)) {
+		errno = EINVAL;
+		return 0;
+	}
+	t = exp_event_type(nlh);
+	if (!(t & type))
+		return 0;
 	if (nfexp_nlmsg_parse(nlh, exp) < 0)
 		return NFCT_T_ERROR;
-	return type;
+	return t;
 }
 
 /* ---- queries ------------------------------------------------------- */
