@@ -1,0 +1,498 @@
+/*
+ * Extension tests against the live kernel, each in a private network
+ * namespace: batches with per-request errors, bulk delete among a
+ * million entries, statistics against /proc and conntrack(8), handles
+ * in another namespace.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nfct_test.h"
+#include "ext_util.h"
+
+static uint32_t mark_zero(uint32_t i)
+{
+	(void)i;
+	return 0;
+}
+
+/* ---- batches ------------------------------------------------------- */
+
+static void test_batch_errors(void **state)
+{
+	struct nfct_handle *h;
+	struct nfct_ext_batch *b;
+	struct nf_conntrack *ct, *got;
+	int idx[8];
+
+	(void)state;
+	test_netns_enter();
+	h = nfct_open(CONNTRACK, 0);
+	assert_non_null(h);
+	b = nfct_ext_batch_new();
+	ct = nfct_new();
+	got = nfct_new();
+	assert_non_null(b);
+
+	ext_fill_udp(ct, 1, 11, 100);
+	idx[0] = nfct_ext_batch_add(b, NFCT_Q_CREATE, ct);
+	ext_fill_udp(ct, 2, 12, 100);
+	idx[1] = nfct_ext_batch_add(b, NFCT_Q_CREATE, ct);
+	/* deliberate failures in the middle: a duplicate and a missing one */
+	ext_fill_udp(ct, 1, 11, 100);
+	idx[2] = nfct_ext_batch_add(b, NFCT_Q_CREATE, ct);
+	ext_fill_udp(ct, 9, 0, 100);
+	idx[3] = nfct_ext_batch_add(b, NFCT_Q_DESTROY, ct);
+	ext_fill_udp(ct, 3, 13, 100);
+	idx[4] = nfct_ext_batch_add(b, NFCT_Q_CREATE, ct);
+	ext_fill_udp(ct, 2, 22, 100);
+	idx[5] = nfct_ext_batch_add(b, NFCT_Q_UPDATE, ct);
+	ext_fill_udp(got, 2, 0, 100);
+	nfct_attr_unset(got, ATTR_MARK);
+	idx[6] = nfct_ext_batch_add(b, NFCT_Q_GET, got);
+	ext_fill_udp(ct, 9, 0, 100);
+	idx[7] = nfct_ext_batch_add(b, NFCT_Q_GET, ct);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(idx[i], i);
+	assert_int_equal(nfct_ext_batch_result(b, 0), -1);	/* not sent */
+	assert_int_equal(errno, EAGAIN);
+
+	assert_int_equal(nfct_ext_batch_send(h, b), 3);
+	assert_int_equal(nfct_ext_batch_result(b, 0), 0);
+	assert_int_equal(nfct_ext_batch_result(b, 1), 0);
+	assert_int_equal(nfct_ext_batch_result(b, 2), EEXIST);
+	assert_int_equal(nfct_ext_batch_result(b, 3), ENOENT);
+	assert_int_equal(nfct_ext_batch_result(b, 4), 0);
+	assert_int_equal(nfct_ext_batch_result(b, 5), 0);
+	assert_int_equal(nfct_ext_batch_result(b, 6), 0);
+	assert_int_equal(nfct_ext_batch_result(b, 7), ENOENT);
+	assert_int_equal(nfct_ext_batch_result(b, 8), -1);
+	/* the GET was answered with the updated entry */
+	assert_true(nfct_attr_is_set(got, ATTR_MARK));
+	assert_int_equal(nfct_get_attr_u32(got, ATTR_MARK), 22);
+	assert_true(nfct_attr_is_set(got, ATTR_ID));
+
+	/* the kernel holds what succeeded: 1 and 3 with their marks */
+	ext_fill_udp(ct, 3, 0, 100);
+	nfct_attr_unset(ct, ATTR_MARK);
+	nfct_attr_unset(ct, ATTR_TIMEOUT);
+	assert_int_equal(nfct_query(h, NFCT_Q_GET, ct), 0);
+	uint32_t entries = 0;
+	assert_int_equal(nfct_ext_stats_count(h, &entries, NULL), 0);
+	assert_int_equal(entries, 3);
+
+	/* bad input */
+	assert_int_equal(nfct_ext_batch_add(NULL, NFCT_Q_CREATE, ct), -1);
+	assert_int_equal(nfct_ext_batch_add(b, NFCT_Q_DUMP, ct), -1);
+	assert_int_equal(errno, EOPNOTSUPP);
+	assert_int_equal(nfct_ext_batch_add(b, NFCT_Q_CREATE, nfct_new()), -1);
+	assert_int_equal(nfct_ext_batch_send(NULL, b), -1);
+	nfct_ext_batch_free(b);
+	nfct_ext_batch_free(NULL);
+	nfct_destroy(ct);
+	nfct_destroy(got);
+	nfct_close(h);
+}
+
+/* ---- bulk delete among a million ----------------------------------- */
+
+#define MILLION 1000000u
+
+static uint32_t mark_tenth(uint32_t i)
+{
+	/* 7 for one entry in ten, 8 for another one in ten, 1 otherwise */
+	return i % 10 == 3 ? 7 : i % 10 == 6 ? 8 : 1;
+}
+
+struct mark_count {
+	unsigned int n[10];
+	unsigned int other;
+};
+
+static int count_cb(enum nf_conntrack_msg_type t, struct nf_conntrack *ct,
+		    void *data)
+{
+	struct mark_count *c = data;
+	uint32_t m = nfct_get_attr_u32(ct, ATTR_MARK);
+
+	(void)t;
+	if (m < 10)
+		c->n[m]++;
+	else
+		c->other++;
+	return NFCT_CB_CONTINUE;
+}
+
+static char saved_max[32];
+static int init_ns = -1;	/* the namespace main() started in */
+
+/* Back to the initial namespace: only there the limit can be set. */
+static void to_init_ns(void)
+{
+	if (init_ns >= 0)
+		setns(init_ns, CLONE_NEWNET);
+}
+
+static int raise_max(void **state)
+{
+	FILE *f = fopen("/proc/sys/net/netfilter/nf_conntrack_max", "r");
+
+	(void)state;
+	to_init_ns();
+	/* The limit is global and only the initial namespace may set it;
+	 * it is put back afterwards. */
+	if (f == NULL || fgets(saved_max, sizeof(saved_max), f) == NULL)
+		saved_max[0] = '\0';
+	if (f)
+		fclose(f);
+	if (saved_max[0] && atol(saved_max) < 1100000)
+		ext_write_file("/proc/sys/net/netfilter/nf_conntrack_max", "1100000");
+	return 0;
+}
+
+static int restore_max(void **state)
+{
+	(void)state;
+	to_init_ns();
+	if (saved_max[0] && atol(saved_max) < 1100000)
+		ext_write_file("/proc/sys/net/netfilter/nf_conntrack_max", saved_max);
+	return 0;
+}
+
+static void test_bulk_delete_million(void **state)
+{
+	struct nfct_filter_dump *f;
+	struct nfct_filter_dump_mark mk = { 7, 0xffffffff };
+	struct mark_count c = { { 0 }, 0 };
+	struct nfct_handle *h;
+	unsigned int deleted = 0;
+	uint32_t family = AF_UNSPEC, entries = 0;
+
+	(void)state;
+	if (ext_read_long("/proc/sys/net/netfilter/nf_conntrack_max") < MILLION) {
+		if (test_in_ci())
+			fail_msg("nf_conntrack_max below a million");
+		skip();
+	}
+	test_netns_enter();
+	h = nfct_open(CONNTRACK, 0);
+	assert_non_null(h);
+	ext_big_rcvbuf(h);
+	assert_int_equal(ext_populate(h, 0, MILLION, mark_tenth), 0);
+	assert_int_equal(nfct_ext_stats_count(h, &entries, NULL), 0);
+	assert_int_equal(entries, MILLION);
+
+	/* mark 7 through the kernel's flush filter */
+	f = nfct_filter_dump_create();
+	nfct_filter_dump_set_attr(f, NFCT_FILTER_DUMP_MARK, &mk);
+	assert_int_equal(nfct_ext_bulk_delete(h, f, 0, &deleted), 0);
+	assert_int_equal(deleted, NFCT_EXT_BULK_UNKNOWN);
+	assert_int_equal(nfct_ext_stats_count(h, &entries, NULL), 0);
+	assert_int_equal(entries, MILLION - MILLION / 10);
+
+	/* mark 8 through a filtered dump and batched deletes */
+	mk.val = 8;
+	nfct_filter_dump_set_attr(f, NFCT_FILTER_DUMP_MARK, &mk);
+	assert_int_equal(nfct_ext_bulk_delete(h, f, NFCT_EXT_BULK_NO_FLUSH,
+					      &deleted), 0);
+	assert_int_equal(deleted, MILLION / 10);
+	nfct_filter_dump_destroy(f);
+
+	/* the rest is untouched */
+	nfct_callback_register(h, NFCT_T_ALL, count_cb, &c);
+	assert_int_equal(nfct_query(h, NFCT_Q_DUMP, &family), 0);
+	assert_int_equal(c.n[7], 0);
+	assert_int_equal(c.n[8], 0);
+	assert_int_equal(c.n[1], MILLION - 2 * (MILLION / 10));
+	assert_int_equal(c.other, 0);
+	nfct_close(h);
+}
+
+/* A tuple filter cannot be flushed by the kernel: dump + batch. */
+static void test_bulk_delete_tuple(void **state)
+{
+	struct nfct_filter_dump *f = nfct_filter_dump_create();
+	struct nf_conntrack *t = nfct_new();
+	struct mark_count c = { { 0 }, 0 };
+	struct nfct_handle *h;
+	unsigned int deleted = 0;
+	uint32_t family = AF_UNSPEC;
+
+	(void)state;
+	test_netns_enter();
+	h = nfct_open(CONNTRACK, 0);
+	assert_non_null(h);
+	/* entries 0..99999 come from 10.0.0.1, 50000.. from 10.0.0.2 */
+	assert_int_equal(ext_populate(h, 0, 2000, mark_zero), 0);
+	assert_int_equal(ext_populate(h, 50000, 1000, mark_tenth), 0);
+	nfct_set_attr_u8(t, ATTR_ORIG_L3PROTO, AF_INET);
+	nfct_set_attr_u32(t, ATTR_ORIG_IPV4_SRC, htonl(0x0a000002));
+	nfct_filter_dump_set_attr(f, NFCT_FILTER_DUMP_TUPLE, t);
+	assert_int_equal(nfct_ext_bulk_delete(h, f, 0, &deleted), 0);
+	assert_int_equal(deleted, 1000);
+	nfct_callback_register(h, NFCT_T_ALL, count_cb, &c);
+	assert_int_equal(nfct_query(h, NFCT_Q_DUMP, &family), 0);
+	assert_int_equal(c.n[0], 2000);
+	assert_int_equal(c.n[1] + c.n[7] + c.n[8] + c.other, 0);
+	assert_int_equal(nfct_ext_bulk_delete(NULL, f, 0, NULL), -1);
+	assert_int_equal(nfct_ext_bulk_delete(h, NULL, 0, NULL), -1);
+	nfct_filter_dump_destroy(f);
+	nfct_destroy(t);
+	nfct_close(h);
+}
+
+/* ---- statistics ---------------------------------------------------- */
+
+/* Sum of the per-CPU lines of /proc/net/stat/nf_conntrack, by column. */
+static int proc_stats(const char *col, unsigned long *sum, long *first)
+{
+	FILE *f = fopen("/proc/net/stat/nf_conntrack", "r");
+	char line[1024], *tok, *save;
+	int idx = -1, i = 0;
+
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	for (tok = strtok_r(line, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save), i++)
+		if (strcmp(tok, col) == 0)
+			idx = i;
+	*sum = 0;
+	*first = -1;
+	while (idx >= 0 && fgets(line, sizeof(line), f)) {
+		i = 0;
+		for (tok = strtok_r(line, " \n", &save); tok;
+		     tok = strtok_r(NULL, " \n", &save), i++)
+			if (i == idx) {
+				unsigned long v = strtoul(tok, NULL, 16);
+
+				*sum += v;
+				if (*first < 0)
+					*first = v;
+			}
+	}
+	fclose(f);
+	return idx;
+}
+
+/* Sum of "name=value" over the lines of `conntrack -S`. */
+static unsigned long tool_sum(const char *out, const char *name)
+{
+	char pat[64];
+	unsigned long sum = 0;
+	const char *p = out;
+
+	snprintf(pat, sizeof(pat), " %s=", name);
+	while ((p = strstr(p, pat)) != NULL) {
+		p += strlen(pat);
+		sum += strtoul(p, NULL, 10);
+	}
+	return sum;
+}
+
+static void udp_traffic(int n)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	assert_true(s >= 0);
+	for (int i = 0; i < n; i++) {
+		to.sin_port = htons(20000 + i);
+		sendto(s, "x", 1, 0, (struct sockaddr *)&to, sizeof(to));
+	}
+	close(s);
+}
+
+static void test_stats(void **state)
+{
+	struct nfct_ext_stats_cpu st[1024];
+	struct nfexp_ext_stats_cpu es[1024];
+	struct nfct_handle *h;
+	struct oracle_out o;
+	char *argv_s[] = { "/usr/sbin/conntrack", "-S", NULL };
+	char *argv_c[] = { "/usr/sbin/conntrack", "-C", NULL };
+	uint32_t entries = 0, max = 0;
+	unsigned long sum, tsum;
+	long first;
+	int ncpu;
+	static const struct { const char *proc, *tool; size_t off; } cols[] = {
+		{ "found", "found", offsetof(struct nfct_ext_stats_cpu, found) },
+		{ "invalid", "invalid", offsetof(struct nfct_ext_stats_cpu, invalid) },
+		{ "insert", "insert", offsetof(struct nfct_ext_stats_cpu, insert) },
+		{ "insert_failed", "insert_failed", offsetof(struct nfct_ext_stats_cpu, insert_failed) },
+		{ "drop", "drop", offsetof(struct nfct_ext_stats_cpu, drop) },
+		{ "early_drop", "early_drop", offsetof(struct nfct_ext_stats_cpu, early_drop) },
+		{ "icmp_error", "error", offsetof(struct nfct_ext_stats_cpu, error) },
+		{ "search_restart", "search_restart", offsetof(struct nfct_ext_stats_cpu, search_restart) },
+		{ "clashres", "clash_resolve", offsetof(struct nfct_ext_stats_cpu, clash_resolve) },
+		{ "chainlength", "chaintoolong", offsetof(struct nfct_ext_stats_cpu, chaintoolong) },
+	};
+
+	(void)state;
+	test_netns_enter();
+	h = nfct_open(NFNL_SUBSYS_NONE, 0);
+	assert_non_null(h);
+	assert_int_equal(ext_populate(h, 0, 123, mark_zero), 0);
+	udp_traffic(40);	/* entries and counters from real packets */
+
+	assert_int_equal(nfct_ext_stats_count(h, &entries, &max), 0);
+	/* packets make entries only where a ruleset hooks conntrack */
+	assert_true(entries >= 123 && entries <= 123 + 40);
+	assert_int_equal(max, ext_read_long("/proc/sys/net/netfilter/nf_conntrack_max"));
+	assert_int_equal(oracle_run(ORACLE_REF, argv_c, NULL, &o), 0);
+	assert_int_equal(strtoul(o.out, NULL, 10), entries);
+	oracle_free(&o);
+
+	ncpu = nfct_ext_stats_cpu(h, st, 1024);
+	assert_true(ncpu > 0);
+	assert_int_equal(nfct_ext_stats_cpu(h, NULL, 0), ncpu);
+	assert_int_equal(oracle_run(ORACLE_REF, argv_s, NULL, &o), 0);
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		unsigned long ours = 0;
+
+		for (int c = 0; c < ncpu; c++)
+			ours += *(uint32_t *)((char *)&st[c] + cols[i].off);
+		if (proc_stats(cols[i].proc, &sum, &first) >= 0)
+			assert_int_equal(ours, sum);
+		tsum = tool_sum(o.out, cols[i].tool);
+		if (strstr(o.out, cols[i].tool))
+			assert_int_equal(ours, tsum);
+	}
+	/* the proc "entries" column repeats the count on every line */
+	assert_true(proc_stats("entries", &sum, &first) >= 0);
+	assert_int_equal(first, entries);
+	oracle_free(&o);
+
+	assert_int_equal(nfexp_ext_stats_cpu(h, es, 1024), ncpu);
+	assert_true(proc_stats("expect_new", &sum, &first) >= 0);
+	{
+		unsigned long n = 0, cr = 0, del = 0, s2, s3;
+
+		for (int c = 0; c < ncpu; c++) {
+			n += es[c].new;
+			cr += es[c].create;
+			del += es[c].delete;
+		}
+		assert_int_equal(n, sum);
+		proc_stats("expect_create", &s2, &first);
+		proc_stats("expect_delete", &s3, &first);
+		assert_int_equal(cr, s2);
+		assert_int_equal(del, s3);
+	}
+	/* CPU numbers are those of the kernel, in order */
+	for (int c = 1; c < ncpu; c++)
+		assert_true(st[c].cpu > st[c - 1].cpu);
+
+	/* the lists: nothing is dying or unconfirmed in a quiet table */
+	struct mark_count mc = { { 0 }, 0 };
+	nfct_callback_register(h, NFCT_T_ALL, count_cb, &mc);
+	assert_int_equal(nfct_ext_dump_dying(h, AF_UNSPEC), 0);
+	assert_int_equal(nfct_ext_dump_unconfirmed(h, AF_INET), 0);
+	assert_int_equal(mc.n[0] + mc.other, 0);
+	assert_int_equal(nfct_ext_stats_count(NULL, NULL, NULL), -1);
+	assert_int_equal(nfct_ext_stats_cpu(h, NULL, 3), -1);
+	nfct_close(h);
+}
+
+/* ---- namespaces ----------------------------------------------------- */
+
+static ino_t ns_ino(int fd)
+{
+	struct stat s;
+
+	assert_int_equal(fstat(fd, &s), 0);
+	return s.st_ino;
+}
+
+static ino_t thread_ns(void)
+{
+	struct stat s;
+
+	assert_int_equal(stat("/proc/thread-self/ns/net", &s), 0);
+	return s.st_ino;
+}
+
+static unsigned int table_size(struct nfct_handle *h)
+{
+	struct mark_count c = { { 0 }, 0 };
+	uint32_t family = AF_UNSPEC;
+	unsigned int n = c.other;
+
+	nfct_callback_register(h, NFCT_T_ALL, count_cb, &c);
+	assert_int_equal(nfct_query(h, NFCT_Q_DUMP, &family), 0);
+	for (int i = 0; i < 10; i++)
+		n += c.n[i];
+	return n;
+}
+
+static void test_netns_handle(void **state)
+{
+	struct nfct_handle *h, *ha, *hp;
+	int fd_b, fd_a;
+	char path[64];
+
+	(void)state;
+	test_netns_enter();	/* this is B */
+	fd_b = open("/proc/self/ns/net", O_RDONLY);
+	assert_true(fd_b >= 0);
+	h = nfct_open(CONNTRACK, 0);
+	assert_int_equal(ext_populate(h, 0, 5, mark_zero), 0);
+	nfct_close(h);
+
+	/* A: a second fresh namespace with 17 entries */
+	assert_int_equal(unshare(CLONE_NEWNET), 0);
+	fd_a = open("/proc/self/ns/net", O_RDONLY);
+	h = nfct_open(CONNTRACK, 0);
+	assert_int_equal(ext_populate(h, 100, 17, mark_zero), 0);
+	nfct_close(h);
+	assert_int_equal(setns(fd_b, CLONE_NEWNET), 0);
+	assert_int_equal(thread_ns(), ns_ino(fd_b));
+
+	ha = nfct_ext_open_netns_fd(fd_a, CONNTRACK, 0);
+	assert_non_null(ha);
+	assert_int_equal(thread_ns(), ns_ino(fd_b));	/* still in B */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd_a);
+	hp = nfct_ext_open_netns_path(path, CONNTRACK, 0);
+	assert_non_null(hp);
+	assert_int_equal(thread_ns(), ns_ino(fd_b));
+	h = nfct_open(CONNTRACK, 0);
+
+	assert_int_equal(table_size(ha), 17);
+	assert_int_equal(table_size(hp), 17);
+	assert_int_equal(table_size(h), 5);
+	/* a change through the A handle stays in A */
+	assert_int_equal(ext_populate(ha, 200, 3, mark_zero), 0);
+	assert_int_equal(table_size(hp), 20);
+	assert_int_equal(table_size(h), 5);
+
+	assert_null(nfct_ext_open_netns_path("/nonexistent", CONNTRACK, 0));
+	assert_int_equal(errno, ENOENT);
+	assert_null(nfct_ext_open_netns_fd(-1, CONNTRACK, 0));
+	assert_null(nfct_ext_open_netns_path("/proc/self/ns/uts", CONNTRACK, 0));
+	assert_int_equal(errno, EINVAL);
+	assert_null(nfct_ext_open_netns_path(NULL, CONNTRACK, 0));
+	nfct_close(h);
+	nfct_close(ha);
+	nfct_close(hp);
+	close(fd_a);
+	close(fd_b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_batch_errors),
+		cmocka_unit_test(test_bulk_delete_tuple),
+		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_netns_handle),
+		cmocka_unit_test_setup_teardown(test_bulk_delete_million,
+						raise_max, restore_max),
+	};
+
+	init_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
