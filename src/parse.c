@@ -14,29 +14,42 @@
 
 #include "internal.h"
 
-/* What an attribute's payload must look like. */
+/*
+ * What an attribute's payload must look like: a fixed-size kind is its
+ * exact payload length, so the common check is one comparison; the
+ * other kinds use values no payload length can have (at most 65531).
+ */
 enum pk {
-	PK_ANY = 0,	/* not checked */
-	PK_U8,
-	PK_U16,
-	PK_U32,
-	PK_U64,
-	PK_NEST,	/* empty, or at least one attribute header */
-	PK_IN6,		/* 16 bytes */
-	PK_TCPFLAGS,	/* struct nf_ct_tcp_flags: 2 bytes */
-	PK_STRZ,	/* NUL-terminated string */
-	PK_STR,		/* string, not empty */
+	PK_ANY = 0,		/* not checked */
+	PK_U8 = 1,
+	PK_U16 = 2,
+	PK_TCPFLAGS = 2,	/* struct nf_ct_tcp_flags */
+	PK_U32 = 4,
+	PK_U64 = 8,
+	PK_IN6 = 16,
+	PK_NEST = 0xfffc,	/* empty, or at least one attribute header */
+	PK_STRZ = 0xfffd,	/* NUL-terminated string */
+	PK_STR = 0xfffe,	/* string, not empty */
 };
 
-static const uint8_t pk_len[] = {
-	[PK_U8] = 1, [PK_U16] = 2, [PK_U32] = 4, [PK_U64] = 8,
-	[PK_IN6] = 16, [PK_TCPFLAGS] = 2,
-};
-
-static bool attr_valid(const struct nlattr *a, enum pk kind)
+/* Payload of an attribute whose header has been checked, and its length
+ * (inline: the libmnl calls cost more than the parsing around them). */
+static inline const void *attr_data(const struct nlattr *a)
 {
-	uint16_t len = mnl_attr_get_payload_len(a);
-	const char *p;
+	return (const char *)a + MNL_ATTR_HDRLEN;
+}
+
+static inline uint16_t attr_len(const struct nlattr *a)
+{
+	return a->nla_len - MNL_ATTR_HDRLEN;
+}
+
+/* Whether a payload of @len bytes, not the exact length of a fixed-size
+ * kind, is still valid for @kind. */
+static bool attr_valid_var(const struct nlattr *a, unsigned int len,
+			   unsigned int kind)
+{
+	const char *p = attr_data(a);
 
 	switch (kind) {
 	case PK_ANY:
@@ -44,56 +57,83 @@ static bool attr_valid(const struct nlattr *a, enum pk kind)
 	case PK_NEST:
 		return len == 0 || len >= MNL_ATTR_HDRLEN;
 	case PK_STRZ:
-		p = mnl_attr_get_payload(a);
 		return len > 0 && p[len - 1] == '\0';
 	case PK_STR:
 		return len > 0;
 	default:
-		return len == pk_len[kind];
+		return false;	/* a fixed size, and not this one */
 	}
 }
 
+/* Bit of attribute type @t in a nest's "seen" mask (every *_MAX < 64). */
+#define HAS(seen, t) (((seen) >> (t)) & 1)
+
+/* tb[t] if the nest had attribute @t, else NULL. */
+#define AT(t) (HAS(seen, t) ? tb[t] : NULL)
+
 /*
- * Index the attributes of @payload into tb[0..max], checking them with
- * @kinds. Returns 0, or -1 (errno EINVAL) on a malformed attribute.
+ * Index the attributes of @data into tb[0..max], checking them with
+ * @kinds, and return in *@seen a bit per type found: only those slots
+ * of @tb are written, so the table needs no clearing. The walk is done
+ * inline, with the rules of mnl_attr_for_each_payload() (it stops at an
+ * attribute that does not fit), because it is the hot loop of a dump.
+ * Returns 0, or -1 (errno EINVAL) on a malformed attribute.
  */
-static int index_attrs(const void *payload, size_t len, const uint8_t *kinds,
-		       unsigned int max, const struct nlattr **tb)
+static inline __attribute__((always_inline))
+int index_attrs(const void *data, size_t len, const uint16_t *kinds,
+		unsigned int max, const struct nlattr **tb, uint64_t *seen)
 {
-	const struct nlattr *attr;
+	const unsigned char *p = data;
+	uint64_t s = 0;
 
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	mnl_attr_for_each_payload(payload, len) {
-		unsigned int type = mnl_attr_get_type(attr);
+	while (len >= MNL_ATTR_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		unsigned int alen = a->nla_len;
+		unsigned int type = a->nla_type & NLA_TYPE_MASK;
+		size_t step;
 
+		if (alen < MNL_ATTR_HDRLEN || alen > len)
+			break;
+		/* the last attribute's padding may be missing */
+		step = MNL_ALIGN(alen);
+		if (step > len)
+			step = len;
+		p += step;
+		len -= step;
 		if (type > max)
 			continue;
-		if (!attr_valid(attr, kinds[type])) {
+		alen -= MNL_ATTR_HDRLEN;
+		if (unlikely(kinds[type] != alen) &&
+		    !attr_valid_var(a, alen, kinds[type])) {
 			errno = EINVAL;
 			return -1;
 		}
-		tb[type] = attr;
+		tb[type] = a;
+		s |= (uint64_t)1 << type;
 	}
+	*seen = s;
 	return 0;
 }
 
-static int index_nest(const struct nlattr *nest, const uint8_t *kinds,
-		      unsigned int max, const struct nlattr **tb)
+static inline __attribute__((always_inline))
+int index_nest(const struct nlattr *nest, const uint16_t *kinds,
+		      unsigned int max, const struct nlattr **tb,
+		      uint64_t *seen)
 {
-	return index_attrs(mnl_attr_get_payload(nest),
-			   mnl_attr_get_payload_len(nest), kinds, max, tb);
+	return index_attrs(attr_data(nest), attr_len(nest), kinds, max, tb,
+			   seen);
 }
 
 static uint8_t get_u8(const struct nlattr *a)
 {
-	return *(const uint8_t *)mnl_attr_get_payload(a);
+	return *(const uint8_t *)attr_data(a);
 }
 
 static uint16_t get_u16(const struct nlattr *a)
 {
 	uint16_t v;
 
-	memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
+	memcpy(&v, attr_data(a), sizeof(v));
 	return v;
 }
 
@@ -101,7 +141,7 @@ static uint32_t get_u32(const struct nlattr *a)
 {
 	uint32_t v;
 
-	memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
+	memcpy(&v, attr_data(a), sizeof(v));
 	return v;
 }
 
@@ -109,7 +149,7 @@ static uint64_t get_be64(const struct nlattr *a)
 {
 	uint32_t w[2];
 
-	memcpy(w, mnl_attr_get_payload(a), sizeof(w));
+	memcpy(w, attr_data(a), sizeof(w));
 	return ((uint64_t)ntohl(w[0]) << 32) | ntohl(w[1]);
 }
 
@@ -139,17 +179,17 @@ static const struct tuple_ids {
 		ATTR_MASTER_L4PROTO, -1 },
 };
 
-static const uint8_t tuple_kinds[CTA_TUPLE_MAX + 1] = {
+static const uint16_t tuple_kinds[CTA_TUPLE_MAX + 1] = {
 	[CTA_TUPLE_IP] = PK_NEST, [CTA_TUPLE_PROTO] = PK_NEST,
 	[CTA_TUPLE_ZONE] = PK_U16,
 };
 
-static const uint8_t ip_kinds[CTA_IP_MAX + 1] = {
+static const uint16_t ip_kinds[CTA_IP_MAX + 1] = {
 	[CTA_IP_V4_SRC] = PK_U32, [CTA_IP_V4_DST] = PK_U32,
 	[CTA_IP_V6_SRC] = PK_IN6, [CTA_IP_V6_DST] = PK_IN6,
 };
 
-static const uint8_t proto_kinds[CTA_PROTO_MAX + 1] = {
+static const uint16_t proto_kinds[CTA_PROTO_MAX + 1] = {
 	[CTA_PROTO_NUM] = PK_U8,
 	[CTA_PROTO_SRC_PORT] = PK_U16, [CTA_PROTO_DST_PORT] = PK_U16,
 	[CTA_PROTO_ICMP_ID] = PK_U16, [CTA_PROTO_ICMP_TYPE] = PK_U8,
@@ -161,23 +201,24 @@ static int parse_ip(const struct nlattr *nest, struct nfct_tuple *t,
 		    const struct tuple_ids *ids, uint32_t *set)
 {
 	const struct nlattr *tb[CTA_IP_MAX + 1];
+	uint64_t seen;
 
-	if (index_nest(nest, ip_kinds, CTA_IP_MAX, tb) < 0)
+	if (index_nest(nest, ip_kinds, CTA_IP_MAX, tb, &seen) < 0)
 		return -1;
-	if (tb[CTA_IP_V4_SRC]) {
-		t->src.v4 = get_u32(tb[CTA_IP_V4_SRC]);
+	if (AT(CTA_IP_V4_SRC)) {
+		t->src.v4 = get_u32(AT(CTA_IP_V4_SRC));
 		set_bit(set, ids->ip4_src);
 	}
-	if (tb[CTA_IP_V4_DST]) {
-		t->dst.v4 = get_u32(tb[CTA_IP_V4_DST]);
+	if (AT(CTA_IP_V4_DST)) {
+		t->dst.v4 = get_u32(AT(CTA_IP_V4_DST));
 		set_bit(set, ids->ip4_dst);
 	}
-	if (tb[CTA_IP_V6_SRC]) {
-		memcpy(t->src.v6, mnl_attr_get_payload(tb[CTA_IP_V6_SRC]), 16);
+	if (AT(CTA_IP_V6_SRC)) {
+		memcpy(t->src.v6, attr_data(AT(CTA_IP_V6_SRC)), 16);
 		set_bit(set, ids->ip6_src);
 	}
-	if (tb[CTA_IP_V6_DST]) {
-		memcpy(t->dst.v6, mnl_attr_get_payload(tb[CTA_IP_V6_DST]), 16);
+	if (AT(CTA_IP_V6_DST)) {
+		memcpy(t->dst.v6, attr_data(AT(CTA_IP_V6_DST)), 16);
 		set_bit(set, ids->ip6_dst);
 	}
 	return 0;
@@ -203,30 +244,57 @@ static void parse_icmp(const struct nlattr *type, const struct nlattr *code,
 	}
 }
 
+#define ICMP_ATTRS ((1ull << CTA_PROTO_ICMP_TYPE) | (1ull << CTA_PROTO_ICMP_CODE) | \
+		    (1ull << CTA_PROTO_ICMP_ID) | (1ull << CTA_PROTO_ICMPV6_TYPE) | \
+		    (1ull << CTA_PROTO_ICMPV6_CODE) | (1ull << CTA_PROTO_ICMPV6_ID))
+
 static int parse_proto(const struct nlattr *nest, struct nfct_tuple *t,
 		       int dir, uint32_t *set)
 {
 	const struct tuple_ids *ids = &tuple_ids[dir];
 	const struct nlattr *tb[CTA_PROTO_MAX + 1];
+	uint64_t seen;
 
-	if (index_nest(nest, proto_kinds, CTA_PROTO_MAX, tb) < 0)
+	if (index_nest(nest, proto_kinds, CTA_PROTO_MAX, tb, &seen) < 0)
 		return -1;
-	if (tb[CTA_PROTO_NUM]) {
-		t->l4proto = get_u8(tb[CTA_PROTO_NUM]);
+	if (AT(CTA_PROTO_NUM)) {
+		t->l4proto = get_u8(AT(CTA_PROTO_NUM));
 		set_bit(set, ids->l4proto);
 	}
-	if (tb[CTA_PROTO_SRC_PORT]) {
-		t->l4src.port = get_u16(tb[CTA_PROTO_SRC_PORT]);
+	if (AT(CTA_PROTO_SRC_PORT)) {
+		t->l4src.port = get_u16(AT(CTA_PROTO_SRC_PORT));
 		set_bit(set, ids->port_src);
 	}
-	if (tb[CTA_PROTO_DST_PORT]) {
-		t->l4dst.port = get_u16(tb[CTA_PROTO_DST_PORT]);
+	if (AT(CTA_PROTO_DST_PORT)) {
+		t->l4dst.port = get_u16(AT(CTA_PROTO_DST_PORT));
 		set_bit(set, ids->port_dst);
 	}
-	parse_icmp(tb[CTA_PROTO_ICMP_TYPE], tb[CTA_PROTO_ICMP_CODE],
-		   tb[CTA_PROTO_ICMP_ID], t, set);
-	parse_icmp(tb[CTA_PROTO_ICMPV6_TYPE], tb[CTA_PROTO_ICMPV6_CODE],
-		   tb[CTA_PROTO_ICMPV6_ID], t, set);
+	if (seen & ICMP_ATTRS) {
+		parse_icmp(AT(CTA_PROTO_ICMP_TYPE), AT(CTA_PROTO_ICMP_CODE),
+			   AT(CTA_PROTO_ICMP_ID), t, set);
+		parse_icmp(AT(CTA_PROTO_ICMPV6_TYPE), AT(CTA_PROTO_ICMPV6_CODE),
+			   AT(CTA_PROTO_ICMPV6_ID), t, set);
+	}
+	return 0;
+}
+
+static int parse_tuple(const struct nlattr *attr, struct nfct_tuple *t,
+		       int dir, uint32_t *set)
+{
+	const struct nlattr *tb[CTA_TUPLE_MAX + 1];
+	uint64_t seen;
+
+	if (index_nest(attr, tuple_kinds, CTA_TUPLE_MAX, tb, &seen) < 0)
+		return -1;
+	if (AT(CTA_TUPLE_IP) &&
+	    parse_ip(AT(CTA_TUPLE_IP), t, &tuple_ids[dir], set) < 0)
+		return -1;
+	if (AT(CTA_TUPLE_PROTO) && parse_proto(AT(CTA_TUPLE_PROTO), t, dir, set) < 0)
+		return -1;
+	if (AT(CTA_TUPLE_ZONE) && tuple_ids[dir].zone >= 0) {
+		t->zone = ntohs(get_u16(AT(CTA_TUPLE_ZONE)));
+		set_bit(set, tuple_ids[dir].zone);
+	}
 	return 0;
 }
 
@@ -243,35 +311,22 @@ static int parse_proto(const struct nlattr *nest, struct nfct_tuple *t,
 NFCT_EXPORT int nfct_parse_tuple(const struct nlattr *attr,
 				 struct nfct_tuple *t, int dir, uint32_t *set)
 {
-	const struct nlattr *tb[CTA_TUPLE_MAX + 1];
-
 	if (attr == NULL || t == NULL || set == NULL ||
 	    dir < DIR_ORIG || dir > DIR_MASTER) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (index_nest(attr, tuple_kinds, CTA_TUPLE_MAX, tb) < 0)
-		return -1;
-	if (tb[CTA_TUPLE_IP] &&
-	    parse_ip(tb[CTA_TUPLE_IP], t, &tuple_ids[dir], set) < 0)
-		return -1;
-	if (tb[CTA_TUPLE_PROTO] && parse_proto(tb[CTA_TUPLE_PROTO], t, dir, set) < 0)
-		return -1;
-	if (tb[CTA_TUPLE_ZONE] && tuple_ids[dir].zone >= 0) {
-		t->zone = ntohs(get_u16(tb[CTA_TUPLE_ZONE]));
-		set_bit(set, tuple_ids[dir].zone);
-	}
-	return 0;
+	return parse_tuple(attr, t, dir, set);
 }
 
 /* ---- protocol info --------------------------------------------------- */
 
-static const uint8_t protoinfo_kinds[CTA_PROTOINFO_MAX + 1] = {
+static const uint16_t protoinfo_kinds[CTA_PROTOINFO_MAX + 1] = {
 	[CTA_PROTOINFO_TCP] = PK_NEST, [CTA_PROTOINFO_DCCP] = PK_NEST,
 	[CTA_PROTOINFO_SCTP] = PK_NEST,
 };
 
-static const uint8_t tcp_kinds[CTA_PROTOINFO_TCP_MAX + 1] = {
+static const uint16_t tcp_kinds[CTA_PROTOINFO_TCP_MAX + 1] = {
 	[CTA_PROTOINFO_TCP_STATE] = PK_U8,
 	[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] = PK_U8,
 	[CTA_PROTOINFO_TCP_WSCALE_REPLY] = PK_U8,
@@ -279,13 +334,13 @@ static const uint8_t tcp_kinds[CTA_PROTOINFO_TCP_MAX + 1] = {
 	[CTA_PROTOINFO_TCP_FLAGS_REPLY] = PK_TCPFLAGS,
 };
 
-static const uint8_t sctp_kinds[CTA_PROTOINFO_SCTP_MAX + 1] = {
+static const uint16_t sctp_kinds[CTA_PROTOINFO_SCTP_MAX + 1] = {
 	[CTA_PROTOINFO_SCTP_STATE] = PK_U8,
 	[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL] = PK_U32,
 	[CTA_PROTOINFO_SCTP_VTAG_REPLY] = PK_U32,
 };
 
-static const uint8_t dccp_kinds[CTA_PROTOINFO_DCCP_MAX + 1] = {
+static const uint16_t dccp_kinds[CTA_PROTOINFO_DCCP_MAX + 1] = {
 	[CTA_PROTOINFO_DCCP_STATE] = PK_U8,
 	[CTA_PROTOINFO_DCCP_ROLE] = PK_U8,
 	[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ] = PK_U64,
@@ -323,7 +378,7 @@ static void store_tcp_flags(struct nf_conntrack *ct, int dir,
 
 	if (a == NULL)
 		return;
-	v = mnl_attr_get_payload(a);
+	v = attr_data(a);
 	ct->tcp_flags[dir] = v[0];
 	ct->tcp_mask[dir] = v[1];
 	attr_mark(ct, dir == DIR_ORIG ? ATTR_TCP_FLAGS_ORIG : ATTR_TCP_FLAGS_REPL);
@@ -333,60 +388,64 @@ static void store_tcp_flags(struct nf_conntrack *ct, int dir,
 static int parse_tcp(const struct nlattr *nest, struct nf_conntrack *ct)
 {
 	const struct nlattr *tb[CTA_PROTOINFO_TCP_MAX + 1];
+	uint64_t seen;
 
-	if (index_nest(nest, tcp_kinds, CTA_PROTOINFO_TCP_MAX, tb) < 0)
+	if (index_nest(nest, tcp_kinds, CTA_PROTOINFO_TCP_MAX, tb, &seen) < 0)
 		return -1;
-	store_u8(ct, ATTR_TCP_STATE, tb[CTA_PROTOINFO_TCP_STATE]);
-	store_u8(ct, ATTR_TCP_WSCALE_ORIG, tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL]);
-	store_u8(ct, ATTR_TCP_WSCALE_REPL, tb[CTA_PROTOINFO_TCP_WSCALE_REPLY]);
-	store_tcp_flags(ct, DIR_ORIG, tb[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL]);
-	store_tcp_flags(ct, DIR_REPL, tb[CTA_PROTOINFO_TCP_FLAGS_REPLY]);
+	store_u8(ct, ATTR_TCP_STATE, AT(CTA_PROTOINFO_TCP_STATE));
+	store_u8(ct, ATTR_TCP_WSCALE_ORIG, AT(CTA_PROTOINFO_TCP_WSCALE_ORIGINAL));
+	store_u8(ct, ATTR_TCP_WSCALE_REPL, AT(CTA_PROTOINFO_TCP_WSCALE_REPLY));
+	store_tcp_flags(ct, DIR_ORIG, AT(CTA_PROTOINFO_TCP_FLAGS_ORIGINAL));
+	store_tcp_flags(ct, DIR_REPL, AT(CTA_PROTOINFO_TCP_FLAGS_REPLY));
 	return 0;
 }
 
 static int parse_sctp(const struct nlattr *nest, struct nf_conntrack *ct)
 {
 	const struct nlattr *tb[CTA_PROTOINFO_SCTP_MAX + 1];
+	uint64_t seen;
 
-	if (index_nest(nest, sctp_kinds, CTA_PROTOINFO_SCTP_MAX, tb) < 0)
+	if (index_nest(nest, sctp_kinds, CTA_PROTOINFO_SCTP_MAX, tb, &seen) < 0)
 		return -1;
-	store_u8(ct, ATTR_SCTP_STATE, tb[CTA_PROTOINFO_SCTP_STATE]);
-	store_be32(ct, ATTR_SCTP_VTAG_ORIG, tb[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL]);
-	store_be32(ct, ATTR_SCTP_VTAG_REPL, tb[CTA_PROTOINFO_SCTP_VTAG_REPLY]);
+	store_u8(ct, ATTR_SCTP_STATE, AT(CTA_PROTOINFO_SCTP_STATE));
+	store_be32(ct, ATTR_SCTP_VTAG_ORIG, AT(CTA_PROTOINFO_SCTP_VTAG_ORIGINAL));
+	store_be32(ct, ATTR_SCTP_VTAG_REPL, AT(CTA_PROTOINFO_SCTP_VTAG_REPLY));
 	return 0;
 }
 
 static int parse_dccp(const struct nlattr *nest, struct nf_conntrack *ct)
 {
 	const struct nlattr *tb[CTA_PROTOINFO_DCCP_MAX + 1];
+	uint64_t seen;
 
-	if (index_nest(nest, dccp_kinds, CTA_PROTOINFO_DCCP_MAX, tb) < 0)
+	if (index_nest(nest, dccp_kinds, CTA_PROTOINFO_DCCP_MAX, tb, &seen) < 0)
 		return -1;
-	store_u8(ct, ATTR_DCCP_STATE, tb[CTA_PROTOINFO_DCCP_STATE]);
-	store_u8(ct, ATTR_DCCP_ROLE, tb[CTA_PROTOINFO_DCCP_ROLE]);
+	store_u8(ct, ATTR_DCCP_STATE, AT(CTA_PROTOINFO_DCCP_STATE));
+	store_u8(ct, ATTR_DCCP_ROLE, AT(CTA_PROTOINFO_DCCP_ROLE));
 	store_be64(ct, ATTR_DCCP_HANDSHAKE_SEQ,
-		   tb[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ]);
+		   AT(CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ));
 	return 0;
 }
 
 static int parse_protoinfo(const struct nlattr *nest, struct nf_conntrack *ct)
 {
 	const struct nlattr *tb[CTA_PROTOINFO_MAX + 1];
+	uint64_t seen;
 
-	if (index_nest(nest, protoinfo_kinds, CTA_PROTOINFO_MAX, tb) < 0)
+	if (index_nest(nest, protoinfo_kinds, CTA_PROTOINFO_MAX, tb, &seen) < 0)
 		return -1;
-	if (tb[CTA_PROTOINFO_TCP] && parse_tcp(tb[CTA_PROTOINFO_TCP], ct) < 0)
+	if (AT(CTA_PROTOINFO_TCP) && parse_tcp(AT(CTA_PROTOINFO_TCP), ct) < 0)
 		return -1;
-	if (tb[CTA_PROTOINFO_SCTP] && parse_sctp(tb[CTA_PROTOINFO_SCTP], ct) < 0)
+	if (AT(CTA_PROTOINFO_SCTP) && parse_sctp(AT(CTA_PROTOINFO_SCTP), ct) < 0)
 		return -1;
-	if (tb[CTA_PROTOINFO_DCCP] && parse_dccp(tb[CTA_PROTOINFO_DCCP], ct) < 0)
+	if (AT(CTA_PROTOINFO_DCCP) && parse_dccp(AT(CTA_PROTOINFO_DCCP), ct) < 0)
 		return -1;
 	return 0;
 }
 
 /* ---- the other nests ------------------------------------------------- */
 
-static const uint8_t counters_kinds[CTA_COUNTERS_MAX + 1] = {
+static const uint16_t counters_kinds[CTA_COUNTERS_MAX + 1] = {
 	[CTA_COUNTERS_PACKETS] = PK_U64, [CTA_COUNTERS_BYTES] = PK_U64,
 	[CTA_COUNTERS32_PACKETS] = PK_U32, [CTA_COUNTERS32_BYTES] = PK_U32,
 };
@@ -395,28 +454,29 @@ static int parse_counters(const struct nlattr *nest, struct nf_conntrack *ct,
 			  int dir)
 {
 	const struct nlattr *tb[CTA_COUNTERS_MAX + 1];
+	uint64_t seen;
 	int pkts = dir == DIR_ORIG ? ATTR_ORIG_COUNTER_PACKETS :
 				     ATTR_REPL_COUNTER_PACKETS;
 	int bytes = dir == DIR_ORIG ? ATTR_ORIG_COUNTER_BYTES :
 				      ATTR_REPL_COUNTER_BYTES;
 
-	if (index_nest(nest, counters_kinds, CTA_COUNTERS_MAX, tb) < 0)
+	if (index_nest(nest, counters_kinds, CTA_COUNTERS_MAX, tb, &seen) < 0)
 		return -1;
 	/* Old kernels sent 32-bit counters: widen them. */
-	if (tb[CTA_COUNTERS32_PACKETS]) {
-		ct->counters[dir].packets = ntohl(get_u32(tb[CTA_COUNTERS32_PACKETS]));
+	if (AT(CTA_COUNTERS32_PACKETS)) {
+		ct->counters[dir].packets = ntohl(get_u32(AT(CTA_COUNTERS32_PACKETS)));
 		attr_mark(ct, pkts);
 	}
-	if (tb[CTA_COUNTERS32_BYTES]) {
-		ct->counters[dir].bytes = ntohl(get_u32(tb[CTA_COUNTERS32_BYTES]));
+	if (AT(CTA_COUNTERS32_BYTES)) {
+		ct->counters[dir].bytes = ntohl(get_u32(AT(CTA_COUNTERS32_BYTES)));
 		attr_mark(ct, bytes);
 	}
-	store_be64(ct, pkts, tb[CTA_COUNTERS_PACKETS]);
-	store_be64(ct, bytes, tb[CTA_COUNTERS_BYTES]);
+	store_be64(ct, pkts, AT(CTA_COUNTERS_PACKETS));
+	store_be64(ct, bytes, AT(CTA_COUNTERS_BYTES));
 	return 0;
 }
 
-static const uint8_t seqadj_kinds[CTA_SEQADJ_MAX + 1] = {
+static const uint16_t seqadj_kinds[CTA_SEQADJ_MAX + 1] = {
 	[CTA_SEQADJ_CORRECTION_POS] = PK_U32,
 	[CTA_SEQADJ_OFFSET_BEFORE] = PK_U32,
 	[CTA_SEQADJ_OFFSET_AFTER] = PK_U32,
@@ -426,44 +486,46 @@ static int parse_seqadj(const struct nlattr *nest, struct nf_conntrack *ct,
 			int dir)
 {
 	const struct nlattr *tb[CTA_SEQADJ_MAX + 1];
+	uint64_t seen;
 	int base = dir == DIR_ORIG ? ATTR_ORIG_NAT_SEQ_CORRECTION_POS :
 				     ATTR_REPL_NAT_SEQ_CORRECTION_POS;
 
-	if (index_nest(nest, seqadj_kinds, CTA_SEQADJ_MAX, tb) < 0)
+	if (index_nest(nest, seqadj_kinds, CTA_SEQADJ_MAX, tb, &seen) < 0)
 		return -1;
 	/* The three attributes of a direction are consecutive. */
-	store_be32(ct, base, tb[CTA_SEQADJ_CORRECTION_POS]);
-	store_be32(ct, base + 1, tb[CTA_SEQADJ_OFFSET_BEFORE]);
-	store_be32(ct, base + 2, tb[CTA_SEQADJ_OFFSET_AFTER]);
+	store_be32(ct, base, AT(CTA_SEQADJ_CORRECTION_POS));
+	store_be32(ct, base + 1, AT(CTA_SEQADJ_OFFSET_BEFORE));
+	store_be32(ct, base + 2, AT(CTA_SEQADJ_OFFSET_AFTER));
 	return 0;
 }
 
 /* Like the original, a name without its NUL is accepted; unlike it, we
  * never read past the attribute for the rest of the name. */
-static const uint8_t help_kinds[CTA_HELP_MAX + 1] = {
+static const uint16_t help_kinds[CTA_HELP_MAX + 1] = {
 	[CTA_HELP_NAME] = PK_STR,
 };
 
 static int parse_helper(const struct nlattr *nest, struct nf_conntrack *ct)
 {
 	const struct nlattr *tb[CTA_HELP_MAX + 1];
+	uint64_t seen;
 	char name[NFCT_HELPER_NAME_MAX];
 	size_t name_len;
 
-	if (index_nest(nest, help_kinds, CTA_HELP_MAX, tb) < 0)
+	if (index_nest(nest, help_kinds, CTA_HELP_MAX, tb, &seen) < 0)
 		return -1;
-	if (tb[CTA_HELP_NAME] == NULL)
+	if (AT(CTA_HELP_NAME) == NULL)
 		return 0;
-	name_len = mnl_attr_get_payload_len(tb[CTA_HELP_NAME]);
+	name_len = attr_len(AT(CTA_HELP_NAME));
 	if (name_len >= sizeof(name))
 		name_len = sizeof(name) - 1;
-	memcpy(name, mnl_attr_get_payload(tb[CTA_HELP_NAME]), name_len);
+	memcpy(name, attr_data(AT(CTA_HELP_NAME)), name_len);
 	name[name_len] = '\0';
 	attr_store(ct, ATTR_HELPER_NAME, name, 0);
-	if (tb[CTA_HELP_INFO]) {
+	if (AT(CTA_HELP_INFO)) {
 		attr_store(ct, ATTR_HELPER_INFO,
-			   mnl_attr_get_payload(tb[CTA_HELP_INFO]),
-			   mnl_attr_get_payload_len(tb[CTA_HELP_INFO]));
+			   attr_data(AT(CTA_HELP_INFO)),
+			   attr_len(AT(CTA_HELP_INFO)));
 		if (ct->helper_info == NULL)
 			return -1;
 	}
@@ -472,21 +534,22 @@ static int parse_helper(const struct nlattr *nest, struct nf_conntrack *ct)
 
 /* The original takes the name up to its first NUL without checking
  * there is one; we stop at the end of the attribute as well. */
-static const uint8_t secctx_kinds[CTA_SECCTX_MAX + 1] = {
+static const uint16_t secctx_kinds[CTA_SECCTX_MAX + 1] = {
 	[CTA_SECCTX_NAME] = PK_STR,
 };
 
 static int parse_secctx(const struct nlattr *nest, struct nf_conntrack *ct)
 {
 	const struct nlattr *tb[CTA_SECCTX_MAX + 1];
+	uint64_t seen;
 	char *s;
 
-	if (index_nest(nest, secctx_kinds, CTA_SECCTX_MAX, tb) < 0)
+	if (index_nest(nest, secctx_kinds, CTA_SECCTX_MAX, tb, &seen) < 0)
 		return -1;
-	if (tb[CTA_SECCTX_NAME] == NULL)
+	if (AT(CTA_SECCTX_NAME) == NULL)
 		return 0;
-	s = strndup(mnl_attr_get_payload(tb[CTA_SECCTX_NAME]),
-		    mnl_attr_get_payload_len(tb[CTA_SECCTX_NAME]));
+	s = strndup(attr_data(AT(CTA_SECCTX_NAME)),
+		    attr_len(AT(CTA_SECCTX_NAME)));
 	if (s == NULL)
 		return -1;
 	free(ct->secctx);
@@ -495,22 +558,23 @@ static int parse_secctx(const struct nlattr *nest, struct nf_conntrack *ct)
 	return 0;
 }
 
-static const uint8_t timestamp_kinds[CTA_TIMESTAMP_MAX + 1] = {
+static const uint16_t timestamp_kinds[CTA_TIMESTAMP_MAX + 1] = {
 	[CTA_TIMESTAMP_START] = PK_U64, [CTA_TIMESTAMP_STOP] = PK_U64,
 };
 
 static int parse_timestamp(const struct nlattr *nest, struct nf_conntrack *ct)
 {
 	const struct nlattr *tb[CTA_TIMESTAMP_MAX + 1];
+	uint64_t seen;
 
-	if (index_nest(nest, timestamp_kinds, CTA_TIMESTAMP_MAX, tb) < 0)
+	if (index_nest(nest, timestamp_kinds, CTA_TIMESTAMP_MAX, tb, &seen) < 0)
 		return -1;
-	store_be64(ct, ATTR_TIMESTAMP_START, tb[CTA_TIMESTAMP_START]);
-	store_be64(ct, ATTR_TIMESTAMP_STOP, tb[CTA_TIMESTAMP_STOP]);
+	store_be64(ct, ATTR_TIMESTAMP_START, AT(CTA_TIMESTAMP_START));
+	store_be64(ct, ATTR_TIMESTAMP_STOP, AT(CTA_TIMESTAMP_STOP));
 	return 0;
 }
 
-static const uint8_t synproxy_kinds[CTA_SYNPROXY_MAX + 1] = {
+static const uint16_t synproxy_kinds[CTA_SYNPROXY_MAX + 1] = {
 	[CTA_SYNPROXY_ISN] = PK_U32, [CTA_SYNPROXY_ITS] = PK_U32,
 	[CTA_SYNPROXY_TSOFF] = PK_U32,
 };
@@ -518,12 +582,13 @@ static const uint8_t synproxy_kinds[CTA_SYNPROXY_MAX + 1] = {
 static int parse_synproxy(const struct nlattr *nest, struct nf_conntrack *ct)
 {
 	const struct nlattr *tb[CTA_SYNPROXY_MAX + 1];
+	uint64_t seen;
 
-	if (index_nest(nest, synproxy_kinds, CTA_SYNPROXY_MAX, tb) < 0)
+	if (index_nest(nest, synproxy_kinds, CTA_SYNPROXY_MAX, tb, &seen) < 0)
 		return -1;
-	store_be32(ct, ATTR_SYNPROXY_ISN, tb[CTA_SYNPROXY_ISN]);
-	store_be32(ct, ATTR_SYNPROXY_ITS, tb[CTA_SYNPROXY_ITS]);
-	store_be32(ct, ATTR_SYNPROXY_TSOFF, tb[CTA_SYNPROXY_TSOFF]);
+	store_be32(ct, ATTR_SYNPROXY_ISN, AT(CTA_SYNPROXY_ISN));
+	store_be32(ct, ATTR_SYNPROXY_ITS, AT(CTA_SYNPROXY_ITS));
+	store_be32(ct, ATTR_SYNPROXY_TSOFF, AT(CTA_SYNPROXY_TSOFF));
 	return 0;
 }
 
@@ -533,7 +598,7 @@ static int parse_synproxy(const struct nlattr *nest, struct nf_conntrack *ct)
 static int parse_labels(const struct nlattr *a, struct nf_conntrack *ct,
 			int type)
 {
-	uint16_t len = mnl_attr_get_payload_len(a);
+	uint16_t len = attr_len(a);
 	struct nfct_bitmask *b;
 
 	if (len == 0) {
@@ -543,14 +608,14 @@ static int parse_labels(const struct nlattr *a, struct nf_conntrack *ct,
 	b = nfct_bitmask_new(len * 8 - 1);
 	if (b == NULL)
 		return -1;
-	memcpy(b->bits, mnl_attr_get_payload(a), len);
+	memcpy(b->bits, attr_data(a), len);
 	attr_store(ct, type, b, 0);
 	return 0;
 }
 
 /* ---- the message ----------------------------------------------------- */
 
-static const uint8_t ct_kinds[CTA_MAX + 1] = {
+static const uint16_t ct_kinds[CTA_MAX + 1] = {
 	[CTA_TUPLE_ORIG] = PK_NEST, [CTA_TUPLE_REPLY] = PK_NEST,
 	[CTA_TUPLE_MASTER] = PK_NEST, [CTA_SEQ_ADJ_ORIG] = PK_NEST,
 	[CTA_SEQ_ADJ_REPLY] = PK_NEST, [CTA_PROTOINFO] = PK_NEST,
@@ -572,42 +637,43 @@ static int parse_dir_tuple(const struct nlattr *a, struct nf_conntrack *ct,
 	/* The family travels in struct nfgenmsg, not in the tuple. */
 	t->l3proto = l3num;
 	attr_mark(ct, l3attr);
-	return nfct_parse_tuple(a, t, dir, ct->set);
+	return parse_tuple(a, t, dir, ct->set);
 }
 
-static int parse_tuples(const struct nlattr **tb, struct nf_conntrack *ct,
-			uint16_t l3num)
+static int parse_tuples(const struct nlattr **tb, uint64_t seen,
+			struct nf_conntrack *ct, uint16_t l3num)
 {
-	if (tb[CTA_TUPLE_ORIG] &&
-	    parse_dir_tuple(tb[CTA_TUPLE_ORIG], ct, &ct->orig, DIR_ORIG,
+	if (AT(CTA_TUPLE_ORIG) &&
+	    parse_dir_tuple(AT(CTA_TUPLE_ORIG), ct, &ct->orig, DIR_ORIG,
 			    ATTR_ORIG_L3PROTO, l3num) < 0)
 		return -1;
-	if (tb[CTA_TUPLE_REPLY] &&
-	    parse_dir_tuple(tb[CTA_TUPLE_REPLY], ct, &ct->repl, DIR_REPL,
+	if (AT(CTA_TUPLE_REPLY) &&
+	    parse_dir_tuple(AT(CTA_TUPLE_REPLY), ct, &ct->repl, DIR_REPL,
 			    ATTR_REPL_L3PROTO, l3num) < 0)
 		return -1;
-	if (tb[CTA_TUPLE_MASTER] &&
-	    parse_dir_tuple(tb[CTA_TUPLE_MASTER], ct, &ct->master, DIR_MASTER,
+	if (AT(CTA_TUPLE_MASTER) &&
+	    parse_dir_tuple(AT(CTA_TUPLE_MASTER), ct, &ct->master, DIR_MASTER,
 			    ATTR_MASTER_L3PROTO, l3num) < 0)
 		return -1;
 	return 0;
 }
 
-static void parse_scalars(const struct nlattr **tb, struct nf_conntrack *ct)
+static void parse_scalars(const struct nlattr **tb, uint64_t seen,
+			  struct nf_conntrack *ct)
 {
-	store_be32(ct, ATTR_STATUS, tb[CTA_STATUS]);
-	store_be32(ct, ATTR_TIMEOUT, tb[CTA_TIMEOUT]);
-	store_be32(ct, ATTR_MARK, tb[CTA_MARK]);
-	store_be32(ct, ATTR_SECMARK, tb[CTA_SECMARK]);
-	store_be32(ct, ATTR_USE, tb[CTA_USE]);
-	store_be32(ct, ATTR_ID, tb[CTA_ID]);
-	if (tb[CTA_ZONE]) {
-		ct->zone = ntohs(get_u16(tb[CTA_ZONE]));
+	store_be32(ct, ATTR_STATUS, AT(CTA_STATUS));
+	store_be32(ct, ATTR_TIMEOUT, AT(CTA_TIMEOUT));
+	store_be32(ct, ATTR_MARK, AT(CTA_MARK));
+	store_be32(ct, ATTR_SECMARK, AT(CTA_SECMARK));
+	store_be32(ct, ATTR_USE, AT(CTA_USE));
+	store_be32(ct, ATTR_ID, AT(CTA_ID));
+	if (AT(CTA_ZONE)) {
+		ct->zone = ntohs(get_u16(AT(CTA_ZONE)));
 		attr_mark(ct, ATTR_ZONE);
 	}
-	if (tb[CTA_TIMESTAMP_EVENT] &&
-	    mnl_attr_get_payload_len(tb[CTA_TIMESTAMP_EVENT]) == 8)
-		store_be64(ct, ATTR_TIMESTAMP_EVENT, tb[CTA_TIMESTAMP_EVENT]);
+	if (AT(CTA_TIMESTAMP_EVENT) &&
+	    attr_len(AT(CTA_TIMESTAMP_EVENT)) == 8)
+		store_be64(ct, ATTR_TIMESTAMP_EVENT, AT(CTA_TIMESTAMP_EVENT));
 }
 
 /**
@@ -624,35 +690,36 @@ NFCT_EXPORT int nfct_payload_parse(const void *payload, size_t payload_len,
 				   uint16_t l3num, struct nf_conntrack *ct)
 {
 	const struct nlattr *tb[CTA_MAX + 1];
+	uint64_t seen;
 
 	if ((payload == NULL && payload_len > 0) || ct == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (index_attrs(payload, payload_len, ct_kinds, CTA_MAX, tb) < 0)
+	if (index_attrs(payload, payload_len, ct_kinds, CTA_MAX, tb, &seen) < 0)
 		return -1;
-	if (parse_tuples(tb, ct, l3num) < 0)
+	if (parse_tuples(tb, seen, ct, l3num) < 0)
 		return -1;
-	if (tb[CTA_SEQ_ADJ_ORIG] && parse_seqadj(tb[CTA_SEQ_ADJ_ORIG], ct, DIR_ORIG) < 0)
+	if (AT(CTA_SEQ_ADJ_ORIG) && parse_seqadj(AT(CTA_SEQ_ADJ_ORIG), ct, DIR_ORIG) < 0)
 		return -1;
-	if (tb[CTA_SEQ_ADJ_REPLY] && parse_seqadj(tb[CTA_SEQ_ADJ_REPLY], ct, DIR_REPL) < 0)
+	if (AT(CTA_SEQ_ADJ_REPLY) && parse_seqadj(AT(CTA_SEQ_ADJ_REPLY), ct, DIR_REPL) < 0)
 		return -1;
-	parse_scalars(tb, ct);
-	if (tb[CTA_PROTOINFO] && parse_protoinfo(tb[CTA_PROTOINFO], ct) < 0)
+	parse_scalars(tb, seen, ct);
+	if (AT(CTA_PROTOINFO) && parse_protoinfo(AT(CTA_PROTOINFO), ct) < 0)
 		return -1;
-	if (tb[CTA_COUNTERS_ORIG] && parse_counters(tb[CTA_COUNTERS_ORIG], ct, DIR_ORIG) < 0)
+	if (AT(CTA_COUNTERS_ORIG) && parse_counters(AT(CTA_COUNTERS_ORIG), ct, DIR_ORIG) < 0)
 		return -1;
-	if (tb[CTA_COUNTERS_REPLY] && parse_counters(tb[CTA_COUNTERS_REPLY], ct, DIR_REPL) < 0)
+	if (AT(CTA_COUNTERS_REPLY) && parse_counters(AT(CTA_COUNTERS_REPLY), ct, DIR_REPL) < 0)
 		return -1;
-	if (tb[CTA_HELP] && parse_helper(tb[CTA_HELP], ct) < 0)
+	if (AT(CTA_HELP) && parse_helper(AT(CTA_HELP), ct) < 0)
 		return -1;
-	if (tb[CTA_SECCTX] && parse_secctx(tb[CTA_SECCTX], ct) < 0)
+	if (AT(CTA_SECCTX) && parse_secctx(AT(CTA_SECCTX), ct) < 0)
 		return -1;
-	if (tb[CTA_TIMESTAMP] && parse_timestamp(tb[CTA_TIMESTAMP], ct) < 0)
+	if (AT(CTA_TIMESTAMP) && parse_timestamp(AT(CTA_TIMESTAMP), ct) < 0)
 		return -1;
-	if (tb[CTA_LABELS] && parse_labels(tb[CTA_LABELS], ct, ATTR_CONNLABELS) < 0)
+	if (AT(CTA_LABELS) && parse_labels(AT(CTA_LABELS), ct, ATTR_CONNLABELS) < 0)
 		return -1;
-	if (tb[CTA_SYNPROXY] && parse_synproxy(tb[CTA_SYNPROXY], ct) < 0)
+	if (AT(CTA_SYNPROXY) && parse_synproxy(AT(CTA_SYNPROXY), ct) < 0)
 		return -1;
 	return 0;
 }
