@@ -258,11 +258,16 @@ static void bit_list(struct jb *b, const char *k, const struct nfct_bitmask *m)
 static void ct_independent(struct jb *b, const struct nf_conntrack *ct)
 {
 	open_obj(b, "independent");
-	if (attr_isset(ct, ATTR_TCP_STATE))
-		kv_str(b, "state", STATE(tcp_states, ct->tcp_state));
-	if (attr_isset(ct, ATTR_SCTP_STATE))
+	/* the three states share storage: name it after the protocol */
+	if (attr_isset(ct, ATTR_SCTP_STATE) && ct->orig.l4proto == IPPROTO_SCTP)
 		kv_str(b, "state", STATE(sctp_states, ct->sctp_state));
-	if (attr_isset(ct, ATTR_DCCP_STATE))
+	else if (attr_isset(ct, ATTR_DCCP_STATE) && ct->orig.l4proto == IPPROTO_DCCP)
+		kv_str(b, "state", STATE(dccp_states, ct->dccp_state));
+	else if (attr_isset(ct, ATTR_TCP_STATE))
+		kv_str(b, "state", STATE(tcp_states, ct->tcp_state));
+	else if (attr_isset(ct, ATTR_SCTP_STATE))
+		kv_str(b, "state", STATE(sctp_states, ct->sctp_state));
+	else if (attr_isset(ct, ATTR_DCCP_STATE))
 		kv_str(b, "state", STATE(dccp_states, ct->dccp_state));
 	if (attr_isset(ct, ATTR_TIMEOUT))
 		kv_u64(b, "timeout", ct->timeout);
@@ -422,7 +427,7 @@ static int finish(struct jb *b)
  * prefix; addresses as strings, ports in host order, labels as bit
  * lists). Absent attributes are left out, never printed as zero.
  *
- * Like snprintf(), returns the length of the whole rendering (truncated
+ * Returns the length of the whole rendering, as snprintf() (truncated
  * output is still NUL-terminated), or -1 with errno EINVAL for a NULL
  * object or a NULL @buf with a non-zero @size.
  */
