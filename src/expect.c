@@ -456,6 +456,7 @@ NFCT_EXPORT int nfexp_nlmsg_parse(const struct nlmsghdr *nlh,
 	const struct nfgenmsg *nfg;
 	const struct nlattr *a;
 	struct ct_head *h;
+	const char *end;
 
 	if (nlh == NULL || exp == NULL ||
 	    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*nfg))) {
@@ -463,7 +464,11 @@ NFCT_EXPORT int nfexp_nlmsg_parse(const struct nlmsghdr *nlh,
 		return -1;
 	}
 	nfg = mnl_nlmsg_get_payload(nlh);
-	mnl_attr_for_each(a, nlh, sizeof(*nfg)) {
+	/* bounded by nlmsg_len itself: mnl_attr_for_each() would walk into
+	 * the alignment padding after an odd length (fuzz_exp_parse) */
+	end = (const char *)nlh + nlh->nlmsg_len;
+	for (a = mnl_nlmsg_get_payload_offset(nlh, sizeof(*nfg));
+	     mnl_attr_ok(a, end - (const char *)a); a = mnl_attr_next(a)) {
 		int type = mnl_attr_get_type(a);
 		int attr = -1;
 
@@ -567,9 +572,24 @@ static int cmp_one(const struct nf_expect *e1, const struct nf_expect *e2,
 	return 1;
 }
 
-static bool head_equal(const struct ct_head *a, const struct ct_head *b)
+/*
+ * Compare two tuples the way nfct_cmp() compares original tuples
+ * (attribute by attribute, ICMP fields only for ICMP, one-side-unset
+ * rules from @flags), as the original does. The heads are copied into
+ * whole objects so nfct_cmp() reads nothing past them.
+ */
+static bool head_equal(const struct ct_head *a, const struct ct_head *b,
+		       unsigned int flags)
 {
-	return memcmp(&a->orig, &b->orig, sizeof(a->orig)) == 0;
+	struct nf_conntrack ca, cb;
+
+	memset(&ca, 0, sizeof(ca));
+	memset(&cb, 0, sizeof(cb));
+	memcpy(ca.set, a->set, sizeof(ca.set));
+	memcpy(cb.set, b->set, sizeof(cb.set));
+	ca.orig = a->orig;
+	cb.orig = b->orig;
+	return nfct_cmp(&ca, &cb, flags | NFCT_CMP_ORIG) == 1;
 }
 
 /**
@@ -578,7 +598,8 @@ static bool head_equal(const struct ct_head *a, const struct ct_head *b)
  * @exp2: second expectation
  * @flags: 0, NFCT_CMP_STRICT or NFCT_CMP_MASK (see nfct_cmp())
  *
- * Compares the tuples, flags, zone, class, helper name and function.
+ * Compares the tuples (as nfct_cmp() compares original tuples), timeout,
+ * flags, zone, class, NAT direction, helper name and function.
  * Returns 1 if they match, 0 if not.
  */
 NFCT_EXPORT int nfexp_cmp(const struct nf_expect *exp1,
@@ -589,13 +610,15 @@ NFCT_EXPORT int nfexp_cmp(const struct nf_expect *exp1,
 		return 0;
 	}
 	return cmp_one(exp1, exp2, ATTR_EXP_MASTER, flags,
-		       head_equal(&exp1->master, &exp2->master)) &&
+		       head_equal(&exp1->master, &exp2->master, flags)) &&
 	       cmp_one(exp1, exp2, ATTR_EXP_EXPECTED, flags,
-		       head_equal(&exp1->expected, &exp2->expected)) &&
+		       head_equal(&exp1->expected, &exp2->expected, flags)) &&
 	       cmp_one(exp1, exp2, ATTR_EXP_MASK, flags,
-		       head_equal(&exp1->mask, &exp2->mask)) &&
+		       head_equal(&exp1->mask, &exp2->mask, flags)) &&
 	       cmp_one(exp1, exp2, ATTR_EXP_NAT_TUPLE, flags,
-		       head_equal(&exp1->nat, &exp2->nat)) &&
+		       head_equal(&exp1->nat, &exp2->nat, flags)) &&
+	       cmp_one(exp1, exp2, ATTR_EXP_TIMEOUT, flags,
+		       exp1->timeout == exp2->timeout) &&
 	       cmp_one(exp1, exp2, ATTR_EXP_FLAGS, flags,
 		       exp1->flags == exp2->flags) &&
 	       cmp_one(exp1, exp2, ATTR_EXP_ZONE, flags,

@@ -970,11 +970,11 @@ static int format_exp_plain(struct fbuf *b, const struct nf_expect *exp,
 		put_char(b, ' ');
 	}
 	if (exp->set & (1u << ATTR_EXP_HELPER_NAME)) {
+		/* the last item: the original leaves no blank after it */
 		PUT_LIT(b, "helper=");
 		put_str(b, exp->helper_name);
-		put_char(b, ' ');
 	}
-	/* The original drops the last blank only when it is in the buffer. */
+	/* The original drops a last blank only when it is in the buffer. */
 	fbuf_finish(b);
 	if (b->len > 0 && b->len - 1 < b->size && b->p[b->len - 1] == ' ') {
 		b->p[b->len - 1] = '\0';
