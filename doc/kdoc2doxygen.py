@@ -68,13 +68,15 @@ SECTION_GROUP = [
 NAME_LINE = re.compile(r'^(\s*\*\s*|/\*\*\s*)(\w+)(?:\(\))?\s+-\s+(.*)$')
 PARAM_LINE = re.compile(r'^(\s*\*\s*)@(\w+|\.\.\.):\s*(.*)$')
 RETURN_LINE = re.compile(r'^(\s*\*\s*)(?:Returns?:?|Return value:)\s+(.*)$')
+MID_RETURN = re.compile(r'([.:;] |^\s*\*\s+)Returns? (?!the same)')
 RULER = re.compile(r'^/\*\s*-+\s*(.*?)\s*-*\s*\*/\s*$')
 TRAILING = re.compile(r'^(\s*\S.*?[,;{]?\s*)/\*(?!\*)(.*)\*/\s*$')
 
 
 def inline_refs(text):
     """kernel-doc @name and %CONST references, as Doxygen text."""
-    text = re.sub(r'(?<![\w@\\])@(\w+)', r'@p \1', text)
+    text = re.sub(r'(?<![\w@\\])@(?!(?:return|param|brief|ingroup|p)\b)(\w+)',
+                  r'@p \1', text)
     return re.sub(r'(?<![\w%])%(\w+)', r'\1', text)
 
 
@@ -118,6 +120,10 @@ def convert_block(lines, group):
             out.append('%s@return %s' % (m.group(1), inline_refs(m.group(2))))
             prev_blank = False
             continue
+        # "... sentence. Returns x" in mid-paragraph: the rest of the
+        # paragraph is the return value.
+        if i > 0:
+            line = MID_RETURN.sub(r'\1@return ', line)
         stripped = line.strip()
         blank = stripped in ('*', '')
         if blank:

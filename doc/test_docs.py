@@ -4,7 +4,8 @@
 1. check_docs.py passes on the reference the build generated;
 2. every exported function has its own man page, and `man -l` renders
    them (a topic page and a function's .so link page) without warnings;
-3. the check can fail: on a copy of the sources with one function's doc
+3. every example program of utils/ is referenced from the guide;
+4. the check can fail: on a copy of the sources with one function's doc
    comment, one @param line and one enum's comment deleted, Doxygen is
    run again and check_docs.py must report exactly those symbols.
 """
@@ -63,6 +64,12 @@ def render(builddir, page):
                           env=env, capture_output=True, text=True)
 
 
+def warnings(stderr):
+    # A prototype longer than the line can't be broken: cosmetic.
+    return '\n'.join(l for l in stderr.splitlines()
+                     if l.strip() and "can't break line" not in l)
+
+
 def test_man(a):
     man3 = os.path.join(a.builddir, 'man3')
     funcs = exported(a.lib)
@@ -80,12 +87,25 @@ def test_man(a):
         if r.returncode != 0 or expect not in r.stdout:
             fail('man -l %s: rc %d, %r not in output; stderr: %s'
                  % (page, r.returncode, expect, r.stderr[:500]))
-        elif r.stderr.strip():
-            fail('man -l %s warns: %s' % (page, r.stderr[:500]))
+        elif warnings(r.stderr):
+            fail('man -l %s warns: %s' % (page, warnings(r.stderr)[:500]))
         elif 'SYNOPSIS' not in r.stdout and 'Functions' not in r.stdout:
             fail('man -l %s: no function list in output' % page)
         else:
             print('man -l %s: %d lines' % (page, r.stdout.count('\n')))
+
+
+def test_examples_in_guide(a):
+    with open(os.path.join(HERE, 'guide.md')) as f:
+        guide = f.read()
+    utils = os.path.join(a.srcroot, 'utils')
+    examples = sorted(f for f in os.listdir(utils) if f.endswith('.c'))
+    if not examples:
+        fail('no example programs found in utils/')
+    for ex in examples:
+        if 'utils/' + ex not in guide:
+            fail('doc/guide.md does not reference utils/' + ex)
+    print('guide references %d example programs' % len(examples))
 
 
 def delete_doc_comment(path, code_start):
@@ -172,7 +192,8 @@ def main():
         ap.add_argument('--' + opt, required=True)
     a = ap.parse_args()
     passed = failed = 0
-    for t in (test_complete, test_man, test_check_can_fail):
+    for t in (test_complete, test_man, test_examples_in_guide,
+              test_check_can_fail):
         before = len(failures)
         t(a)
         if len(failures) == before:

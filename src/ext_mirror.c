@@ -535,6 +535,8 @@ NFCT_EXPORT int nfct_ext_mirror_fd(const struct nfct_ext_mirror *m)
 /**
  * nfct_ext_mirror_count - number of entries in the mirror
  * @m: the mirror (NULL: 0)
+ *
+ * Returns the number of entries, 0 for a NULL @m.
  */
 NFCT_EXPORT unsigned int nfct_ext_mirror_count(const struct nfct_ext_mirror *m)
 {
@@ -545,7 +547,8 @@ NFCT_EXPORT unsigned int nfct_ext_mirror_count(const struct nfct_ext_mirror *m)
  * nfct_ext_mirror_resyncs - how many times the mirror resynchronised
  * @m: the mirror (NULL: 0)
  *
- * The initial dump does not count.
+ * The initial dump does not count. Returns the number of
+ * resynchronisations, 0 for a NULL @m.
  */
 NFCT_EXPORT unsigned int nfct_ext_mirror_resyncs(const struct nfct_ext_mirror *m)
 {

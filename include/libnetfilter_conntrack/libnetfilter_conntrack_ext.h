@@ -18,6 +18,10 @@ extern "C" {
 
 /* ---- batched requests (ext_batch.c) ---------------------------------- */
 
+/*
+ * Opaque: requests queued to go to the kernel in one sendmsg(). From
+ * nfct_ext_batch_new(), released by nfct_ext_batch_free().
+ */
 struct nfct_ext_batch;
 
 struct nfct_ext_batch *nfct_ext_batch_new(void);
@@ -90,6 +94,10 @@ struct nfct_handle *nfct_ext_open_netns_path(const char *path,
 
 /* ---- table mirror (ext_mirror.c) ------------------------------------- */
 
+/*
+ * Opaque: a copy of the conntrack table kept up to date from events. From
+ * nfct_ext_mirror_new(), released by nfct_ext_mirror_free().
+ */
 struct nfct_ext_mirror;
 
 /* Change callbacks; any may be NULL. The object belongs to the mirror. */
@@ -106,6 +114,7 @@ enum {
 	NFCT_EXT_MF_ZONE = 1 << 2,	/* zone == zone */
 };
 
+/* Which entries a mirror keeps: the NFCT_EXT_MF_* flags say which fields count. */
 struct nfct_ext_mirror_filter {
 	unsigned int flags;	/* NFCT_EXT_MF_* */
 	uint8_t family;
