@@ -228,7 +228,9 @@ def main():
     with open(path, encoding='utf-8', errors='replace') as f:
         lines = f.read().split('\n')
     base = os.path.basename(path)
-    if base.endswith('.h'):
+    if base.endswith('.dox'):
+        out = lines	# written for Doxygen already
+    elif base.endswith('.h'):
         out = filter_header(lines,
                             HEADER_GROUP.get(base, 'libnfct_constants'),
                             base == 'libnetfilter_conntrack.h')

@@ -79,7 +79,7 @@ def test_man(a):
         fail('no man page for: ' + ' '.join(missing))
     print('man pages: %d of %d exported functions'
           % (len(funcs) - len(missing), len(funcs)))
-    for page, expect in (('man3/libnfct_query.3', 'nfct_query'),
+    for page, expect in (('man3/libnfct_query.3', 'Queries, callbacks and events'),
                          ('man3/nfct_query.3', 'nfct_query'),
                          ('man3/nfct_open.3', 'nfct_open'),
                          ('man3/nfexp_query.3', 'nfexp_query')):
