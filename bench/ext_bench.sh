@@ -1,0 +1,11 @@
+#!/bin/sh
+# Extension benchmark (issue 7): bulk delete and mirror resync figures.
+# Usage: sudo bench/ext_bench.sh [builddir]   (default: ./build)
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$top/build}" && pwd)
+out=$(mktemp /tmp/ext_bench.XXXXXX)
+trap 'rm -f "$out"' EXIT
+cc -O2 -Wall -Wextra -I"$top/include" -I"$top/tests/ext" "$top/bench/ext_bench.c" \
+	-L"$build/src" -Wl,-rpath,"$build/src" -lnetfilter_conntrack -o "$out"
+"$out"
