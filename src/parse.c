@@ -103,7 +103,9 @@ int index_attrs(const void *data, size_t len, const uint16_t *kinds,
 		if (type > max)
 			continue;
 		alen -= MNL_ATTR_HDRLEN;
+		/* nests are common: their check is kept inline too */
 		if (unlikely(kinds[type] != alen) &&
+		    !(kinds[type] == PK_NEST && alen >= MNL_ATTR_HDRLEN) &&
 		    !attr_valid_var(a, alen, kinds[type])) {
 			errno = EINVAL;
 			return -1;
@@ -197,12 +199,64 @@ static const uint16_t proto_kinds[CTA_PROTO_MAX + 1] = {
 	[CTA_PROTO_ICMPV6_TYPE] = PK_U8, [CTA_PROTO_ICMPV6_CODE] = PK_U8,
 };
 
+/* Whether the attribute header at @p is exactly (@len, @type). */
+static inline bool hdr_is(const unsigned char *p, uint16_t len, uint16_t type)
+{
+	struct nlattr a;
+
+	memcpy(&a, p, sizeof(a));
+	return a.nla_len == len && a.nla_type == type;
+}
+
+/*
+ * Fast paths for the layouts the kernel always sends: an IPv4 address
+ * nest (source, destination) and a port nest (protocol, source port,
+ * destination port), each attribute once, in that order, unflagged.
+ * They store exactly what the general path stores for such a nest and
+ * return false for anything else, which then takes the general path.
+ */
+static bool ip4_fast(const struct nlattr *nest, struct nfct_tuple *t,
+		     const struct tuple_ids *ids, uint32_t *set)
+{
+	const unsigned char *p = attr_data(nest);
+
+	if (nest->nla_len != MNL_ATTR_HDRLEN + 16 ||
+	    !hdr_is(p, 8, CTA_IP_V4_SRC) || !hdr_is(p + 8, 8, CTA_IP_V4_DST))
+		return false;
+	memcpy(&t->src.v4, p + 4, 4);
+	memcpy(&t->dst.v4, p + 12, 4);
+	set_bit(set, ids->ip4_src);
+	set_bit(set, ids->ip4_dst);
+	return true;
+}
+
+static bool ports_fast(const struct nlattr *nest, struct nfct_tuple *t,
+		       const struct tuple_ids *ids, uint32_t *set)
+{
+	const unsigned char *p = attr_data(nest);
+
+	if (nest->nla_len != MNL_ATTR_HDRLEN + 24 ||
+	    !hdr_is(p, 5, CTA_PROTO_NUM) ||
+	    !hdr_is(p + 8, 6, CTA_PROTO_SRC_PORT) ||
+	    !hdr_is(p + 16, 6, CTA_PROTO_DST_PORT))
+		return false;
+	t->l4proto = p[4];
+	memcpy(&t->l4src.port, p + 12, 2);
+	memcpy(&t->l4dst.port, p + 20, 2);
+	set_bit(set, ids->l4proto);
+	set_bit(set, ids->port_src);
+	set_bit(set, ids->port_dst);
+	return true;
+}
+
 static int parse_ip(const struct nlattr *nest, struct nfct_tuple *t,
 		    const struct tuple_ids *ids, uint32_t *set)
 {
 	const struct nlattr *tb[CTA_IP_MAX + 1];
 	uint64_t seen;
 
+	if (ip4_fast(nest, t, ids, set))
+		return 0;
 	if (index_nest(nest, ip_kinds, CTA_IP_MAX, tb, &seen) < 0)
 		return -1;
 	if (AT(CTA_IP_V4_SRC)) {
@@ -255,6 +309,8 @@ static int parse_proto(const struct nlattr *nest, struct nfct_tuple *t,
 	const struct nlattr *tb[CTA_PROTO_MAX + 1];
 	uint64_t seen;
 
+	if (ports_fast(nest, t, ids, set))
+		return 0;
 	if (index_nest(nest, proto_kinds, CTA_PROTO_MAX, tb, &seen) < 0)
 		return -1;
 	if (AT(CTA_PROTO_NUM)) {
@@ -282,8 +338,16 @@ static int parse_tuple(const struct nlattr *attr, struct nfct_tuple *t,
 		       int dir, uint32_t *set)
 {
 	const struct nlattr *tb[CTA_TUPLE_MAX + 1];
+	const unsigned char *p = attr_data(attr);
 	uint64_t seen;
 
+	/* the usual tuple: an IPv4 nest then a port nest, nothing else */
+	if (attr->nla_len == MNL_ATTR_HDRLEN + 48 &&
+	    hdr_is(p, 20, CTA_TUPLE_IP | NLA_F_NESTED) &&
+	    hdr_is(p + 20, 28, CTA_TUPLE_PROTO | NLA_F_NESTED) &&
+	    ip4_fast((const struct nlattr *)p, t, &tuple_ids[dir], set) &&
+	    ports_fast((const struct nlattr *)(p + 20), t, &tuple_ids[dir], set))
+		return 0;
 	if (index_nest(attr, tuple_kinds, CTA_TUPLE_MAX, tb, &seen) < 0)
 		return -1;
 	if (AT(CTA_TUPLE_IP) &&
@@ -392,9 +456,19 @@ static int parse_tcp(const struct nlattr *nest, struct nf_conntrack *ct)
 
 	if (index_nest(nest, tcp_kinds, CTA_PROTOINFO_TCP_MAX, tb, &seen) < 0)
 		return -1;
-	store_u8(ct, ATTR_TCP_STATE, AT(CTA_PROTOINFO_TCP_STATE));
-	store_u8(ct, ATTR_TCP_WSCALE_ORIG, AT(CTA_PROTOINFO_TCP_WSCALE_ORIGINAL));
-	store_u8(ct, ATTR_TCP_WSCALE_REPL, AT(CTA_PROTOINFO_TCP_WSCALE_REPLY));
+	/* direct fields: every TCP entry of a dump has these */
+	if (HAS(seen, CTA_PROTOINFO_TCP_STATE)) {
+		ct->tcp_state = get_u8(tb[CTA_PROTOINFO_TCP_STATE]);
+		attr_mark(ct, ATTR_TCP_STATE);
+	}
+	if (HAS(seen, CTA_PROTOINFO_TCP_WSCALE_ORIGINAL)) {
+		ct->tcp_wscale[DIR_ORIG] = get_u8(tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL]);
+		attr_mark(ct, ATTR_TCP_WSCALE_ORIG);
+	}
+	if (HAS(seen, CTA_PROTOINFO_TCP_WSCALE_REPLY)) {
+		ct->tcp_wscale[DIR_REPL] = get_u8(tb[CTA_PROTOINFO_TCP_WSCALE_REPLY]);
+		attr_mark(ct, ATTR_TCP_WSCALE_REPL);
+	}
 	store_tcp_flags(ct, DIR_ORIG, AT(CTA_PROTOINFO_TCP_FLAGS_ORIGINAL));
 	store_tcp_flags(ct, DIR_REPL, AT(CTA_PROTOINFO_TCP_FLAGS_REPLY));
 	return 0;
@@ -615,6 +689,12 @@ static int parse_labels(const struct nlattr *a, struct nf_conntrack *ct,
 
 /* ---- the message ----------------------------------------------------- */
 
+/* Nests most dumps do not have (counters only with accounting on). */
+#define RARE_NESTS ((1ull << CTA_COUNTERS_ORIG) | (1ull << CTA_COUNTERS_REPLY) | \
+		    (1ull << CTA_HELP) | (1ull << CTA_SECCTX) | \
+		    (1ull << CTA_TIMESTAMP) | (1ull << CTA_LABELS) | \
+		    (1ull << CTA_SYNPROXY))
+
 static const uint16_t ct_kinds[CTA_MAX + 1] = {
 	[CTA_TUPLE_ORIG] = PK_NEST, [CTA_TUPLE_REPLY] = PK_NEST,
 	[CTA_TUPLE_MASTER] = PK_NEST, [CTA_SEQ_ADJ_ORIG] = PK_NEST,
@@ -661,12 +741,31 @@ static int parse_tuples(const struct nlattr **tb, uint64_t seen,
 static void parse_scalars(const struct nlattr **tb, uint64_t seen,
 			  struct nf_conntrack *ct)
 {
-	store_be32(ct, ATTR_STATUS, AT(CTA_STATUS));
-	store_be32(ct, ATTR_TIMEOUT, AT(CTA_TIMEOUT));
-	store_be32(ct, ATTR_MARK, AT(CTA_MARK));
+	/* direct fields: these are in every message */
+	if (HAS(seen, CTA_STATUS)) {
+		ct->status = ntohl(get_u32(tb[CTA_STATUS]));
+		attr_mark(ct, ATTR_STATUS);
+	}
+	if (HAS(seen, CTA_TIMEOUT)) {
+		ct->timeout = ntohl(get_u32(tb[CTA_TIMEOUT]));
+		attr_mark(ct, ATTR_TIMEOUT);
+	}
+	if (HAS(seen, CTA_MARK)) {
+		ct->mark = ntohl(get_u32(tb[CTA_MARK]));
+		attr_mark(ct, ATTR_MARK);
+	}
+	if (HAS(seen, CTA_USE)) {
+		ct->use = ntohl(get_u32(tb[CTA_USE]));
+		attr_mark(ct, ATTR_USE);
+	}
+	if (HAS(seen, CTA_ID)) {
+		ct->id = ntohl(get_u32(tb[CTA_ID]));
+		attr_mark(ct, ATTR_ID);
+	}
+	if (!(seen & ((1ull << CTA_SECMARK) | (1ull << CTA_ZONE) |
+		      (1ull << CTA_TIMESTAMP_EVENT))))
+		return;
 	store_be32(ct, ATTR_SECMARK, AT(CTA_SECMARK));
-	store_be32(ct, ATTR_USE, AT(CTA_USE));
-	store_be32(ct, ATTR_ID, AT(CTA_ID));
 	if (AT(CTA_ZONE)) {
 		ct->zone = ntohs(get_u16(AT(CTA_ZONE)));
 		attr_mark(ct, ATTR_ZONE);
@@ -707,6 +806,8 @@ NFCT_EXPORT int nfct_payload_parse(const void *payload, size_t payload_len,
 	parse_scalars(tb, seen, ct);
 	if (AT(CTA_PROTOINFO) && parse_protoinfo(AT(CTA_PROTOINFO), ct) < 0)
 		return -1;
+	if (!(seen & RARE_NESTS))
+		return 0;
 	if (AT(CTA_COUNTERS_ORIG) && parse_counters(AT(CTA_COUNTERS_ORIG), ct, DIR_ORIG) < 0)
 		return -1;
 	if (AT(CTA_COUNTERS_REPLY) && parse_counters(AT(CTA_COUNTERS_REPLY), ct, DIR_REPL) < 0)
