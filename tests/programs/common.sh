@@ -51,7 +51,7 @@ compare() {
 # expect NAME PATTERN: our output must contain PATTERN, so that two empty
 # (broken) runs never count as agreement.
 expect() {
-	if grep -q -e "$2" "$work/$1.ours"; then
+	if grep -qE -e "$2" "$work/$1.ours"; then
 		pass=$((pass + 1))
 	else
 		echo "$1: '$2' missing from the output" >&2
