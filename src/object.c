@@ -2,10 +2,18 @@
  * Conntrack objects: allocation and attribute access. Everything here
  * is generic over attr_table[] (attr.c).
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 
 #include "internal.h"
+
+/*
+ * One destroyed object is kept for the next nfct_new(): programs that
+ * create and destroy an object per message (the libmnl pattern) then
+ * cost no allocator round trip. An atomic exchange keeps it thread-safe.
+ */
+static struct nf_conntrack *_Atomic spare_object;
 
 /**
  * nfct_new - allocate an empty conntrack object
@@ -15,7 +23,12 @@
  */
 NFCT_EXPORT struct nf_conntrack *nfct_new(void)
 {
-	return calloc(1, sizeof(struct nf_conntrack));
+	struct nf_conntrack *ct = atomic_exchange(&spare_object, NULL);
+
+	if (ct == NULL)
+		return calloc(1, sizeof(struct nf_conntrack));
+	memset(ct, 0, sizeof(*ct));
+	return ct;
 }
 
 /**
@@ -27,7 +40,8 @@ NFCT_EXPORT void nfct_destroy(struct nf_conntrack *ct)
 	if (ct == NULL)
 		return;
 	object_release(ct);
-	free(ct);
+	/* keep it for the next nfct_new(), free the one kept before */
+	free(atomic_exchange(&spare_object, ct));
 }
 
 /**
