@@ -323,6 +323,9 @@ int handle_send(struct nfct_handle *h, struct nlmsghdr *nlh);
 int handle_query(struct nfct_handle *h, struct nlmsghdr *nlh);
 /* Receive and dispatch until a callback stops, an ACK/DONE or an error. */
 int handle_catch(struct nfct_handle *h);
+/* Dispatch one received datagram (1: go on); the fuzzers use it. */
+int handle_process(struct nfct_handle *h, const void *buf, size_t size,
+		   uint32_t want);
 
 /* ---- misc helpers --------------------------------------------------- */
 

@@ -348,7 +348,8 @@ static int error_message(const struct nlmsghdr *nlh)
 		errno = 0;	/* the original clears errno on success too */
 		return 0;
 	}
-	errno = e->error < 0 ? -e->error : EPROTO;
+	/* negate unsigned: -INT_MIN would be undefined (fuzz_receive) */
+	errno = e->error < 0 ? (int)(0u - (unsigned int)e->error) : EPROTO;
 	return -1;
 }
 
@@ -365,7 +366,7 @@ static int done_message(struct nfct_handle *h, const struct nlmsghdr *nlh)
 	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
 	if (err < 0) {
-		errno = -err;
+		errno = (int)(0u - (unsigned int)err);
 		return -1;
 	}
 	if (h->dump_intr || (nlh->nlmsg_flags & NLM_F_DUMP_INTR)) {
@@ -459,27 +460,53 @@ static ssize_t receive(struct nfct_handle *h, unsigned char *buf)
 	return n;
 }
 
+/*
+ * mnl_nlmsg_ok() compares nlmsg_len as an int: a length of 2^31 or more
+ * passes it and aligns to 0, so the walk never advances. Compare
+ * unsigned (found by fuzz/fuzz_receive).
+ */
+static bool msg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned int)len;
+}
+
+/*
+ * Dispatch the messages of one received datagram. Returns 1 when all
+ * were consumed and the loop goes on, else the loop's result. Not
+ * static: the fuzzers (fuzz/) feed it arbitrary datagrams.
+ */
+int handle_process(struct nfct_handle *h, const void *buf, size_t size,
+		   uint32_t want)
+{
+	const struct nlmsghdr *nlh;
+	int len = size > HANDLE_RXBUF_SIZE ? HANDLE_RXBUF_SIZE : (int)size;
+
+	for (nlh = buf; msg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, &len)) {
+		int ret = dispatch(h, nlh, want);
+
+		if (ret != GO_ON)
+			return ret;
+	}
+	/* a partial message at the end is ignored, as ever */
+	return GO_ON;
+}
+
 static int walk(struct nfct_handle *h, unsigned char *buf, uint32_t want)
 {
 	for (;;) {
-		const struct nlmsghdr *nlh;
 		ssize_t n = receive(h, buf);
-		int len;
+		int ret;
 
 		if (n < 0) {
 			if (want)	/* what is left of the reply is stale */
 				h->stale_seq = want;
 			return -1;
 		}
-		len = n;
-		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			int ret = dispatch(h, nlh, want);
-
-			if (ret != GO_ON)
-				return ret;
-		}
-		/* a partial message at the end is ignored, as ever */
+		ret = handle_process(h, buf, n, want);
+		if (ret != GO_ON)
+			return ret;
 	}
 }
 
