@@ -598,8 +598,10 @@ static bool head_equal(const struct ct_head *a, const struct ct_head *b,
  * @exp2: second expectation
  * @flags: 0, NFCT_CMP_STRICT or NFCT_CMP_MASK (see nfct_cmp())
  *
- * Compares the tuples (as nfct_cmp() compares original tuples), timeout,
- * flags, zone, class, NAT direction, helper name and function.
+ * Compares the tuples (as nfct_cmp() compares original tuples), flags,
+ * zone, class, NAT direction, helper name and function. The timeout is
+ * not compared (it runs down while the expectation lives), as in the
+ * original.
  * Returns 1 if they match, 0 if not.
  */
 NFCT_EXPORT int nfexp_cmp(const struct nf_expect *exp1,
@@ -617,8 +619,6 @@ NFCT_EXPORT int nfexp_cmp(const struct nf_expect *exp1,
 		       head_equal(&exp1->mask, &exp2->mask, flags)) &&
 	       cmp_one(exp1, exp2, ATTR_EXP_NAT_TUPLE, flags,
 		       head_equal(&exp1->nat, &exp2->nat, flags)) &&
-	       cmp_one(exp1, exp2, ATTR_EXP_TIMEOUT, flags,
-		       exp1->timeout == exp2->timeout) &&
 	       cmp_one(exp1, exp2, ATTR_EXP_FLAGS, flags,
 		       exp1->flags == exp2->flags) &&
 	       cmp_one(exp1, exp2, ATTR_EXP_ZONE, flags,

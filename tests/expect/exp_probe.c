@@ -13,6 +13,8 @@
  *                       ours only: the reference exit()s on some)
  *   exp_probe print N   nfexp_snprintf, every type and buffer size
  *   exp_probe cmp N     nfexp_cmp on related pairs, every flag set
+ *   exp_probe cmp1      nfexp_cmp with one attribute or tuple field
+ *                       missing or different on either side
  */
 #include <errno.h>
 #include <stdio.h>
@@ -151,7 +153,8 @@ static struct nf_expect *rand_exp(void)
 		nfexp_set_attr(exp, ATTR_EXP_HELPER_NAME, s);
 	}
 	if (chance(25))
-		nfexp_set_attr_u8(exp, ATTR_EXP_NAT_DIR, (uint8_t)pick(3));
+		/* u32: the reference stores 4 bytes whatever the setter */
+		nfexp_set_attr_u32(exp, ATTR_EXP_NAT_DIR, pick(3));
 	if (chance(25)) {
 		rand_str(s, 40);
 		nfexp_set_attr(exp, ATTR_EXP_FN, s);
@@ -712,6 +715,122 @@ static void mode_cmp(unsigned int n)
 	}
 }
 
+/*
+ * One attribute at a time: a full expectation against a copy where one
+ * attribute (or one field of one tuple) is missing or different, on
+ * either side, with the flags that change nfexp_cmp().
+ */
+static const int cmp_ct_attrs[] = {
+	ATTR_ORIG_L3PROTO, ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV4_DST,
+	ATTR_ORIG_L4PROTO, ATTR_ORIG_PORT_SRC, ATTR_ORIG_PORT_DST,
+	ATTR_ICMP_TYPE, ATTR_ICMP_CODE, ATTR_ICMP_ID, ATTR_ORIG_ZONE,
+	ATTR_ORIG_IPV6_SRC,
+};
+
+/* mode 0: as the base, 1: @field missing, 2: @field different */
+static struct nf_conntrack *one_ct(int l4, int field, int mode)
+{
+	struct nf_conntrack *ct = nfct_new();
+	unsigned char a6[16] = { 1, 2, 3 };
+
+	for (size_t i = 0; i < sizeof(cmp_ct_attrs) / sizeof(cmp_ct_attrs[0]); i++) {
+		int t = cmp_ct_attrs[i];
+		int d = t == field && mode == 2;
+
+		if (t == field && mode == 1)
+			continue;
+		switch (t) {
+		case ATTR_ORIG_L3PROTO:
+			nfct_set_attr_u8(ct, t, d ? AF_INET6 : AF_INET);
+			break;
+		case ATTR_ORIG_L4PROTO:
+			nfct_set_attr_u8(ct, t, d ? (l4 == 6 ? 17 : 6) : l4);
+			break;
+		case ATTR_ORIG_IPV4_SRC:
+		case ATTR_ORIG_IPV4_DST:
+			nfct_set_attr_u32(ct, t, d ? 5 : 1);
+			break;
+		case ATTR_ORIG_PORT_SRC:
+		case ATTR_ORIG_PORT_DST:
+		case ATTR_ICMP_ID:
+		case ATTR_ORIG_ZONE:
+			nfct_set_attr_u16(ct, t, d ? 5 : 1);
+			break;
+		case ATTR_ORIG_IPV6_SRC:	/* only as the varied field */
+			if (t == field) {
+				a6[0] = d ? 5 : 1;
+				nfct_set_attr(ct, t, a6);
+			}
+			break;
+		default:
+			nfct_set_attr_u8(ct, t, d ? 5 : 1);
+		}
+	}
+	return ct;
+}
+
+static struct nf_expect *one_exp(int l4, int attr, int field, int mode)
+{
+	struct nf_expect *e = nfexp_new();
+
+	for (size_t i = 0; i < 4; i++) {
+		int t = tuple_attrs[i], mine = t == attr;
+		struct nf_conntrack *ct;
+
+		if (mine && field < 0 && mode == 1)
+			continue;
+		ct = one_ct(l4, mine ? field : -1, mine ? mode : 0);
+		if (mine && field < 0 && mode == 2)
+			nfct_set_attr_u16(ct, ATTR_ORIG_PORT_DST, 99);
+		nfexp_set_attr(e, t, ct);
+		nfct_destroy(ct);
+	}
+	for (int t = ATTR_EXP_TIMEOUT; t < ATTR_EXP_MAX; t++) {
+		int d = t == attr && mode == 2;
+
+		if (t == ATTR_EXP_NAT_TUPLE || (t == attr && mode == 1))
+			continue;
+		if (t == ATTR_EXP_HELPER_NAME || t == ATTR_EXP_FN)
+			nfexp_set_attr(e, t, d ? "sip" : "ftp");
+		else if (t == ATTR_EXP_ZONE)
+			nfexp_set_attr_u16(e, t, d ? 7 : 1);
+		else	/* NAT_DIR too: the reference reads 4 bytes */
+			nfexp_set_attr_u32(e, t, d ? 0 : 1);
+	}
+	return e;
+}
+
+static void mode_cmp1(void)
+{
+	static const int l4s[] = { 6, 1, 58, 47 };
+
+	for (size_t li = 0; li < 4; li++) {
+		for (int attr = 0; attr < ATTR_EXP_MAX; attr++) {
+			int tup = attr == ATTR_EXP_MASTER || attr == ATTR_EXP_EXPECTED ||
+				  attr == ATTR_EXP_MASK || attr == ATTR_EXP_NAT_TUPLE;
+			int nf = tup ? (int)(sizeof(cmp_ct_attrs) / sizeof(cmp_ct_attrs[0])) : 0;
+
+			for (int f = -1; f < nf; f++) {
+				for (int ma = 0; ma < 3; ma++) {
+					for (int mb = 0; mb < 3; mb++) {
+						int field = f < 0 ? -1 : cmp_ct_attrs[f];
+						struct nf_expect *a = one_exp(l4s[li], attr, field, ma);
+						struct nf_expect *b = one_exp(l4s[li], attr, field, mb);
+
+						printf("l4=%d attr=%d field=%d a%d b%d:", l4s[li],
+						       attr, field, ma, mb);
+						for (unsigned int fl = 0; fl < 128; fl++)
+							putchar('0' + nfexp_cmp(a, b, fl));
+						putchar('\n');
+						nfexp_destroy(a);
+						nfexp_destroy(b);
+					}
+				}
+			}
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int n = argc > 2 ? strtoul(argv[2], NULL, 0) : 100;
@@ -733,6 +852,8 @@ int main(int argc, char **argv)
 		mode_print(n);
 	else if (strcmp(argv[1], "cmp") == 0)
 		mode_cmp(n);
+	else if (strcmp(argv[1], "cmp1") == 0)
+		mode_cmp1();
 	else
 		return 2;
 	return 0;

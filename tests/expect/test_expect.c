@@ -46,6 +46,20 @@ static void test_print(void **state)
 	same("print", "400");
 }
 
+/* nfexp_cmp on random related pairs, every flag combination */
+static void test_cmp(void **state)
+{
+	(void)state;
+	same("cmp", "3000");
+}
+
+/* nfexp_cmp with one attribute varied at a time, every flag combination */
+static void test_cmp_one(void **state)
+{
+	(void)state;
+	same("cmp1", "0");
+}
+
 /* Truncated and corrupted messages: ours only (the reference exit()s). */
 static void test_fuzz(void **state)
 {
@@ -126,6 +140,8 @@ int main(void)
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_cmp),
+		cmocka_unit_test(test_cmp_one),
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_bad_input),
 	};
