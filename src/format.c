@@ -1000,9 +1000,13 @@ static void xml_exp_addrs(struct fbuf *b, const char *tag, size_t tn,
 static void xml_exp_ports(struct fbuf *b, const char *tag, size_t tn,
 			  const struct nfct_tuple *t)
 {
+	size_t start;
+
 	put_char(b, '<');
 	put_mem(b, tag, tn);
 	put_char(b, '>');
+	/* counted as far as it fits, like the conntrack port block */
+	start = b->len;
 	if (l4_has_ports(t->l4proto)) {
 		XML_NUM(b, "sport", ntohs(t->l4src.port));
 		XML_NUM(b, "dport", ntohs(t->l4dst.port));
@@ -1013,6 +1017,7 @@ static void xml_exp_ports(struct fbuf *b, const char *tag, size_t tn,
 		put_hex16(b, ntohs(t->l4dst.port));
 		PUT_LIT(b, "</dstkey>");
 	}
+	fbuf_cap(b, start);
 	PUT_LIT(b, "</");
 	put_mem(b, tag, tn);
 	put_char(b, '>');
