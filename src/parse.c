@@ -449,11 +449,46 @@ static void store_tcp_flags(struct nf_conntrack *ct, int dir,
 	attr_mark(ct, dir == DIR_ORIG ? ATTR_TCP_MASK_ORIG : ATTR_TCP_MASK_REPL);
 }
 
+/*
+ * The TCP nest as the kernel sends it: state, both window scales, both
+ * flag pairs, in that order. Stores what the general path would store;
+ * false for any other layout.
+ */
+static bool tcp_fast(const struct nlattr *nest, struct nf_conntrack *ct)
+{
+	const unsigned char *p = attr_data(nest);
+
+	if (nest->nla_len != MNL_ATTR_HDRLEN + 40 ||
+	    !hdr_is(p, 5, CTA_PROTOINFO_TCP_STATE) ||
+	    !hdr_is(p + 8, 5, CTA_PROTOINFO_TCP_WSCALE_ORIGINAL) ||
+	    !hdr_is(p + 16, 5, CTA_PROTOINFO_TCP_WSCALE_REPLY) ||
+	    !hdr_is(p + 24, 6, CTA_PROTOINFO_TCP_FLAGS_ORIGINAL) ||
+	    !hdr_is(p + 32, 6, CTA_PROTOINFO_TCP_FLAGS_REPLY))
+		return false;
+	ct->tcp_state = p[4];
+	ct->tcp_wscale[DIR_ORIG] = p[12];
+	ct->tcp_wscale[DIR_REPL] = p[20];
+	ct->tcp_flags[DIR_ORIG] = p[28];
+	ct->tcp_mask[DIR_ORIG] = p[29];
+	ct->tcp_flags[DIR_REPL] = p[36];
+	ct->tcp_mask[DIR_REPL] = p[37];
+	attr_mark(ct, ATTR_TCP_STATE);
+	attr_mark(ct, ATTR_TCP_WSCALE_ORIG);
+	attr_mark(ct, ATTR_TCP_WSCALE_REPL);
+	attr_mark(ct, ATTR_TCP_FLAGS_ORIG);
+	attr_mark(ct, ATTR_TCP_MASK_ORIG);
+	attr_mark(ct, ATTR_TCP_FLAGS_REPL);
+	attr_mark(ct, ATTR_TCP_MASK_REPL);
+	return true;
+}
+
 static int parse_tcp(const struct nlattr *nest, struct nf_conntrack *ct)
 {
 	const struct nlattr *tb[CTA_PROTOINFO_TCP_MAX + 1];
 	uint64_t seen;
 
+	if (tcp_fast(nest, ct))
+		return 0;
 	if (index_nest(nest, tcp_kinds, CTA_PROTOINFO_TCP_MAX, tb, &seen) < 0)
 		return -1;
 	/* direct fields: every TCP entry of a dump has these */
