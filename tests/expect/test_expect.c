@@ -70,6 +70,38 @@ static void test_cmp_one(void **state)
 	same("cmp1", "0");
 }
 
+/*
+ * The kernel: expectations from the ftp helper and made by hand, GET,
+ * DESTROY, FLUSH, DUMP, send+catch, events, callbacks with every verdict
+ * and type mask, errors. exp_kernel makes a namespace of its own on each
+ * run, so both libraries start from the same empty table.
+ */
+static void test_kernel(void **state)
+{
+	char *argv[] = { EXP_KERNEL, NULL };
+	struct oracle_out out;
+
+	(void)state;
+	assert_int_equal(oracle_run(ORACLE_OURS, argv, NULL, &out), 0);
+	if (out.status == 77) {
+		oracle_free(&out);
+		if (test_in_ci())
+			fail_msg("exp_kernel: no network namespace (must run in CI)");
+		skip();
+	}
+	if (out.status != 0)
+		fail_msg("exp_kernel exit %d: %s", out.status, out.err);
+	/* Not vacuous: what the kernel must have done. */
+	assert_non_null(strstr(out.out, "[NEW] proto=6 src=127.0.0.1 dst=127.0.0.1 sport=0 dport=40002 "));
+	assert_non_null(strstr(out.out, "[NEW] proto=6 src=::1 dst=::1 sport=0 dport=40003 "));
+	assert_non_null(strstr(out.out, "\ncreate: ret=0\n"));
+	assert_non_null(strstr(out.out, "\ncreate again: ret=-1 errno=File exists\n"));
+	assert_non_null(strstr(out.out, "\nget missing: ret=-1 errno=No such file or directory\n"));
+	assert_non_null(strstr(out.out, "\ndump v1 verdict 1: 4 calls\n"));
+	oracle_free(&out);
+	oracle_assert_same(argv, 1);
+}
+
 /* Truncated and corrupted messages: ours only (the reference exit()s). */
 static void test_fuzz(void **state)
 {
@@ -153,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_xml_cut),
 		cmocka_unit_test(test_cmp),
 		cmocka_unit_test(test_cmp_one),
+		cmocka_unit_test(test_kernel),
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_bad_input),
 	};
