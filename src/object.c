@@ -15,6 +15,27 @@
  */
 static struct nf_conntrack *_Atomic spare_object;
 
+/*
+ * Under AddressSanitizer the spare is not kept, so that a use after
+ * nfct_destroy() is still caught by our sanitizer runs.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define KEEP_SPARE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KEEP_SPARE 0
+#endif
+#endif
+#ifndef KEEP_SPARE
+#define KEEP_SPARE 1
+#endif
+
+/* Free the spare when the library is unloaded (clean leak reports). */
+__attribute__((destructor)) static void spare_object_free(void)
+{
+	free(atomic_exchange(&spare_object, NULL));
+}
+
 /**
  * nfct_new - allocate an empty conntrack object
  *
@@ -40,6 +61,10 @@ NFCT_EXPORT void nfct_destroy(struct nf_conntrack *ct)
 	if (ct == NULL)
 		return;
 	object_release(ct);
+	if (!KEEP_SPARE) {
+		free(ct);
+		return;
+	}
 	/* keep it for the next nfct_new(), free the one kept before */
 	free(atomic_exchange(&spare_object, ct));
 }
