@@ -345,13 +345,19 @@ static void replace(char *s, const char *what)
 	char *p = strstr(s, what);
 	size_t n = strlen(what);
 
-	if (p == NULL)
+	/* a whole number only: "delta-time=12" is not in "delta-time=123" */
+	if (p == NULL || (p[n] >= '0' && p[n] <= '9'))
 		return;
 	memcpy(p, "NOW", 3);
 	memmove(p + 3, p + n, strlen(p + n) + 1);
 }
 
-static void normalise(char *s, time_t now)
+/*
+ * The library reads the clock a moment before or after the probe did, so
+ * a second boundary may fall between them: accept the probe's second and
+ * its neighbours, nothing else.
+ */
+static void normalise_at(char *s, time_t now)
 {
 	char pat[256];
 	struct tm tm;
@@ -363,6 +369,28 @@ static void normalise(char *s, time_t now)
 	localtime_r(&now, &tm);
 	snprintf(pat, sizeof(pat), "<when><hour>%02d</hour><min>%02d</min><sec>%02d</sec><wday>%d</wday><day>%d</day><month>%d</month><year>%d</year></when>",
 		 tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_wday + 1, tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+	replace(s, pat);
+}
+
+static void normalise(char *s, time_t now)
+{
+	normalise_at(s, now);
+	normalise_at(s, now - 1);
+	normalise_at(s, now + 1);
+}
+
+/* "now - start" for an object whose start timestamp is not 0. */
+static void normalise_delta(char *s, time_t now, const struct nf_conntrack *ct)
+{
+	uint64_t start = nfct_get_attr_u64(ct, ATTR_TIMESTAMP_START) / 1000000000ULL;
+	uint64_t d = (uint64_t)now - start;
+	char pat[256];
+
+	if (!nfct_attr_is_set(ct, ATTR_TIMESTAMP_START) || start == 0)
+		return;
+	snprintf(pat, sizeof(pat), "delta-time=%llu", (unsigned long long)d);
+	replace(s, pat);
+	snprintf(pat, sizeof(pat), "<deltatime>%llu</deltatime>", (unsigned long long)d);
 	replace(s, pat);
 }
 
@@ -394,6 +422,7 @@ static void print_full(int idx, const struct nf_conntrack *ct, unsigned int t,
 		t1 = time(NULL);
 	} while (t0 != t1);
 	before = strlen(buf);
+	normalise_delta(buf, t0, ct);
 	normalise(buf, t0);
 	/* The return value counts the volatile text too: same correction. */
 	if (r > 0)
