@@ -29,13 +29,29 @@ struct fbuf {
 	size_t len;
 };
 
-static void put_mem(struct fbuf *b, const char *s, size_t n)
+/* put_mem() near or past the end of the buffer: store what fits. */
+static __attribute__((noinline)) void put_mem_cut(struct fbuf *b,
+						  const char *s, size_t n)
 {
 	if (b->len < b->size) {
 		size_t room = b->size - b->len;
 		memcpy(b->p + b->len, s, n < room ? n : room);
 	}
 	b->len += n;
+}
+
+/*
+ * Everything below is inline and checks the room once per piece, so
+ * the cursor stays in registers and literals become plain stores.
+ */
+static inline void put_mem(struct fbuf *b, const char *s, size_t n)
+{
+	if (likely(b->len + n <= b->size)) {
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+		return;
+	}
+	put_mem_cut(b, s, n);
 }
 
 static inline void put_char(struct fbuf *b, char c)
@@ -79,23 +95,64 @@ static void fbuf_finish(struct fbuf *b)
 	b->p[b->len < b->size ? b->len : b->size - 1] = '\0';
 }
 
+/* "00" to "99": two digits per division. */
+static const char digits2[200] =
+	"00010203040506070809" "10111213141516171819"
+	"20212223242526272829" "30313233343536373839"
+	"40414243444546474849" "50515253545556575859"
+	"60616263646566676869" "70717273747576777879"
+	"80818283848586878889" "90919293949596979899";
+
+/* Decimal digits of @v, from the bit length (no loop). */
+static inline unsigned int dec_len(uint32_t v)
+{
+	static const uint32_t pow10[10] = {
+		0, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+		100000000, 1000000000,
+	};
+	unsigned int t = (32 - __builtin_clz(v | 1)) * 1233 >> 12;
+
+	return t + 1 - (v < pow10[t]);
+}
+
+/* Write @v in decimal at @q (at most 10 bytes), return the length. */
+static inline unsigned int fmt_u32(char *q, uint32_t v)
+{
+	unsigned int n = dec_len(v);
+	char *e = q + n;
+
+	while (v >= 100) {
+		e -= 2;
+		memcpy(e, digits2 + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(e - 2, digits2 + 2 * v, 2);
+	else
+		e[-1] = '0' + v;
+	return n;
+}
+
+static inline void put_u32(struct fbuf *b, uint32_t v)
+{
+	char tmp[10];
+
+	if (likely(b->len + sizeof(tmp) <= b->size)) {
+		b->len += fmt_u32(b->p + b->len, v);
+		return;
+	}
+	put_mem_cut(b, tmp, fmt_u32(tmp, v));
+}
+
 static void put_u64(struct fbuf *b, uint64_t v)
 {
 	char tmp[20];
 	char *e = tmp + sizeof(tmp), *q = e;
 
-	do {
-		*--q = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	put_mem(b, q, e - q);
-}
-
-static void put_u32(struct fbuf *b, uint32_t v)
-{
-	char tmp[10];
-	char *e = tmp + sizeof(tmp), *q = e;
-
+	if (v <= UINT32_MAX) {
+		put_u32(b, v);
+		return;
+	}
 	do {
 		*--q = '0' + v % 10;
 		v /= 10;
@@ -120,30 +177,38 @@ static char *fmt_hex(char *q, unsigned int v)
 	return q;
 }
 
-static char *fmt_dec8(char *q, unsigned int v)
-{
-	if (v >= 100) {
-		*q++ = '0' + v / 100;
-		v %= 100;
-		*q++ = '0' + v / 10;
-	} else if (v >= 10) {
-		*q++ = '0' + v / 10;
-	}
-	*q++ = '0' + v % 10;
-	return q;
-}
+/*
+ * Every byte value as text followed by a dot, padded to 4 bytes, and
+ * its length with the dot: a dotted quad is four table stores.
+ */
+#define OCT_C0(v) ((v) >= 100 ? '0' + (v) / 100 : (v) >= 10 ? '0' + (v) / 10 : '0' + (v))
+#define OCT_C1(v) ((v) >= 100 ? '0' + (v) / 10 % 10 : (v) >= 10 ? '0' + (v) % 10 : '.')
+#define OCT_C2(v) ((v) >= 100 ? '0' + (v) % 10 : '.')
+#define OCT(v) { { OCT_C0(v), OCT_C1(v), OCT_C2(v), '.' }, \
+		 2 + ((v) >= 10) + ((v) >= 100) }
+#define OCT4(v) OCT(v), OCT((v) + 1), OCT((v) + 2), OCT((v) + 3)
+#define OCT16(v) OCT4(v), OCT4((v) + 4), OCT4((v) + 8), OCT4((v) + 12)
+#define OCT64(v) OCT16(v), OCT16((v) + 16), OCT16((v) + 32), OCT16((v) + 48)
 
-/* Dotted quad of an address stored in network order, as inet_ntop. */
+static const struct {
+	char c[4];
+	uint8_t n;
+} octet_text[256] = { OCT64(0), OCT64(64), OCT64(128), OCT64(192) };
+
+/*
+ * Dotted quad of an address stored in network order, as inet_ntop,
+ * into @q, which must have room for 16 bytes: the bytes after the text
+ * are scratch.
+ */
 static char *fmt_ipv4(char *q, const void *addr)
 {
 	const uint8_t *a = addr;
 
 	for (int i = 0; i < 4; i++) {
-		if (i)
-			*q++ = '.';
-		q = fmt_dec8(q, a[i]);
+		memcpy(q, octet_text[a[i]].c, 4);
+		q += octet_text[a[i]].n;
 	}
-	return q;
+	return q - 1;
 }
 
 /*
@@ -193,18 +258,39 @@ static char *fmt_ipv6(char *q, const void *addr)
 	return q;
 }
 
-static void put_addr(struct fbuf *b, uint8_t l3, const union nfct_addr *a)
+/* Copy the 7 to 15 bytes of a dotted quad exactly: two overlapping
+ * fixed-size moves instead of a memcpy() call. */
+static inline void copy_7_15(char *d, const char *s, size_t n)
 {
-	char tmp[INET6_ADDRSTRLEN];
-	char *e;
+	if (n >= 8) {
+		memcpy(d, s, 8);
+		memcpy(d + n - 8, s + n - 8, 8);
+	} else {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4, s + n - 4, 4);
+	}
+}
 
-	if (l3 == AF_INET)
-		e = fmt_ipv4(tmp, &a->v4);
-	else if (l3 == AF_INET6)
-		e = fmt_ipv6(tmp, a->v6);
-	else
+static inline void put_addr(struct fbuf *b, uint8_t l3,
+			    const union nfct_addr *a)
+{
+	/* room for the text plus fmt_ipv4()'s scratch bytes */
+	char tmp[INET6_ADDRSTRLEN + 4];
+	size_t n;
+
+	if (likely(l3 == AF_INET)) {
+		n = fmt_ipv4(tmp, &a->v4) - tmp;
+		if (likely(b->len + 16 <= b->size)) {
+			copy_7_15(b->p + b->len, tmp, n);
+			b->len += n;
+			return;
+		}
+	} else if (l3 == AF_INET6) {
+		n = fmt_ipv6(tmp, a->v6) - tmp;
+	} else {
 		return;
-	put_mem(b, tmp, e - tmp);
+	}
+	put_mem(b, tmp, n);
 }
 
 static void put_hex16(struct fbuf *b, unsigned int v)
@@ -277,10 +363,26 @@ static const char *state_name(const char *const *tab, uint8_t s)
 }
 
 /* Name padded to 8 columns, a space, the number, a space ("%-8s %u "). */
-static void put_proto(struct fbuf *b, const char *name, uint8_t num)
+static inline void put_proto(struct fbuf *b, const char *name, uint8_t num)
 {
-	size_t n = strlen(name);
+	size_t n;
 
+	/* the names are short: copy them by hand, pad with one store */
+	if (likely(b->len + 8 + 1 + 3 + 1 <= b->size)) {
+		char *q = b->p + b->len;
+
+		memcpy(q, "         ", 9);
+		for (n = 0; n < 8 && name[n]; n++)
+			q[n] = name[n];
+		if (likely(name[n] == '\0')) {
+			q += 9;
+			q += fmt_u32(q, num);
+			*q++ = ' ';
+			b->len = q - b->p;
+			return;
+		}
+	}
+	n = strlen(name);
 	put_mem(b, name, n);
 	while (n++ < 8)
 		put_char(b, ' ');
