@@ -1,15 +1,19 @@
 /*
  * Batched requests: many ctnetlink requests built up front, sent many
- * per sendto() and acknowledged afterwards, each with its own result.
+ * per datagram and many datagrams per sendmmsg(), answered afterwards,
+ * each with its own result.
  * Also the bulk delete built on them, and the small receive helper the
  * other extension files share.
  *
- * Flow control: the kernel answers every request with an ACK (a GET
- * also with the entry) into our socket's receive buffer while it walks
- * the datagram; what does not fit is lost with ENOBUFS. So requests go
- * out in windows whose answers fit in the receive buffer, and a window
- * is acknowledged completely before the next one is sent.
+ * Flow control: the kernel answers requests (errors, ACKs, a GET's
+ * entry) into our socket's receive buffer while it walks the datagram;
+ * what does not fit is lost with ENOBUFS. So requests go out in windows
+ * whose answers fit in the receive buffer, and a window is answered
+ * completely before the next one is sent (see "Cost model" below).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* sendmmsg, recvmmsg */
+#endif
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
@@ -19,7 +23,6 @@
 #include "ext_internal.h"
 
 #define REQ_MAX 4096		/* largest request ct_query_build makes */
-#define SEND_CHUNK 32768	/* bytes per sendto(), below any sndbuf */
 #define ACK_COST 2048		/* receive buffer an ACK may take */
 #define GET_COST 16384		/* ... and a GET reply (NLMSG_GOODSIZE skb) */
 
@@ -36,6 +39,7 @@ struct nfct_ext_batch {
 	size_t len, cap;
 	struct batch_req *req;
 	unsigned int n, cap_req;
+	struct batch_io *io;		/* send/receive vectors, made once */
 };
 
 /* ---- shared receive helper ------------------------------------------ */
@@ -164,6 +168,7 @@ NFCT_EXPORT void nfct_ext_batch_free(struct nfct_ext_batch *b)
 		return;
 	free(b->buf);
 	free(b->req);
+	free(b->io);
 	free(b);
 }
 
@@ -323,95 +328,230 @@ int ext_batch_add_delete_of(struct nfct_ext_batch *b,
 
 /* ---- sending ---------------------------------------------------------- */
 
-static int send_bytes(int fd, const unsigned char *p, size_t len)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	ssize_t n;
+/*
+ * Cost model. The kernel handles a datagram's messages one after the
+ * other inside our sendmsg(), and queues each answer into our receive
+ * buffer; an answer that does not fit is dropped (ENOBUFS). Successful
+ * requests are only answered when they carry NLM_F_ACK, failures always
+ * are. So only GETs and the last request of a window ask for an ACK:
+ * that last ACK arrives after every other answer of the window, and any
+ * request without an error message before it has succeeded. This saves
+ * the kernel an skb and us a read per request. A window is still sized
+ * as if every request failed, so that no error can be lost.
+ */
+#define RX_SLOTS 64		/* datagrams per recvmmsg() */
+#define RX_SLOT 8192		/* > any answer: a GET reply is < 4 KiB,
+				 * an error echoes a request < REQ_MAX */
+#define TX_CHUNK (128u << 10)	/* bytes per datagram, below the sndbuf */
+#define TX_VEC 16		/* datagrams per sendmmsg() */
+#define RCVBUF_WANT (4 << 20)	/* asked for when the buffer is smaller */
 
-	do
-		n = sendto(fd, p, len, 0, (struct sockaddr *)&kernel,
-			   sizeof(kernel));
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -1 : 0;
+struct batch_io {
+	unsigned char rx[RX_SLOTS][RX_SLOT];
+	struct iovec iov[RX_SLOTS];
+	struct sockaddr_nl peer[RX_SLOTS];
+	struct mmsghdr mm[RX_SLOTS];
+	struct iovec tx_iov[TX_VEC];
+	struct mmsghdr tx_mm[TX_VEC];
+};
+
+static int send_chunks(int fd, struct mmsghdr *mm, unsigned int n)
+{
+	static struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	unsigned int sent = 0;
+
+	for (unsigned int k = 0; k < n; k++) {
+		mm[k].msg_hdr.msg_name = &kernel;
+		mm[k].msg_hdr.msg_namelen = sizeof(kernel);
+	}
+	while (sent < n) {
+		int r = sendmmsg(fd, mm + sent, n - sent, 0);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		sent += r;
+	}
+	return 0;
 }
 
-/* Send requests [i, j) in datagrams of at most SEND_CHUNK bytes. */
+/* Send requests [i, j) in datagrams of at most @chunk bytes. */
 static int send_window(struct nfct_handle *h, struct nfct_ext_batch *b,
-		       unsigned int i, unsigned int j)
+		       unsigned int i, unsigned int j, size_t chunk)
 {
+	struct batch_io *io = b->io;
 	int fd = nfct_fd(h);
 	uint32_t start = b->req[i].off, end = start;
+	unsigned int nv = 0;
 
-	for (unsigned int k = i; k < j; k++) {
-		struct batch_req *r = &b->req[k];
-
-		if (end > start && end + r->len - start > SEND_CHUNK) {
-			if (send_bytes(fd, b->buf + start, end - start) < 0)
-				return -1;
+	for (unsigned int k = i; k <= j; k++) {
+		if (k == j || (end > start && end + b->req[k].len - start > chunk)) {
+			io->tx_iov[nv].iov_base = b->buf + start;
+			io->tx_iov[nv].iov_len = end - start;
+			memset(&io->tx_mm[nv], 0, sizeof(io->tx_mm[nv]));
+			io->tx_mm[nv].msg_hdr.msg_iov = &io->tx_iov[nv];
+			io->tx_mm[nv].msg_hdr.msg_iovlen = 1;
+			if (++nv == TX_VEC || k == j) {
+				if (send_chunks(fd, io->tx_mm, nv) < 0)
+					return -1;
+				nv = 0;
+			}
 			start = end;
 		}
-		end += r->len;
+		if (k < j)
+			end += b->req[k].len;
 	}
-	return send_bytes(fd, b->buf + start, end - start);
+	return 0;
 }
 
-/* One answer message of the window starting at @i with sequence @base. */
-static void window_msg(struct nfct_ext_batch *b, unsigned int i,
-		       unsigned int cnt, uint32_t base,
-		       const struct nlmsghdr *nlh, unsigned int *done)
+/*
+ * One answer of the window [i, i + cnt) numbered from @base; @n bytes
+ * were received of it, fewer than its length when the datagram was
+ * truncated. Returns 1 when it was the window's last ACK.
+ */
+static int window_msg(struct nfct_ext_batch *b, unsigned int i,
+		      unsigned int cnt, uint32_t base,
+		      const struct nlmsghdr *nlh, size_t n)
 {
 	uint32_t k = nlh->nlmsg_seq - base;
 	struct batch_req *r;
 
 	if (k >= cnt)
-		return;		/* not ours: an event or a stale reply */
+		return 0;	/* not ours: an event or a stale reply */
 	r = &b->req[i + k];
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		if (!r->done) {
-			r->err = nlerr(nlh);
+			r->err = n < NLMSG_LENGTH(sizeof(int)) ? EBADMSG : nlerr(nlh);
 			r->done = true;
-			(*done)++;
 		}
-	} else if (r->get && NFNL_SUBSYS_ID(nlh->nlmsg_type) ==
-		   NFNL_SUBSYS_CTNETLINK) {
-		object_release(r->get);
-		memset(r->get, 0, sizeof(*r->get));
-		nfct_nlmsg_parse(nlh, r->get);
+		return k == cnt - 1;
 	}
-}
-
-static int recv_window(struct nfct_handle *h, struct nfct_ext_batch *b,
-		       unsigned int i, unsigned int cnt, uint32_t base,
-		       unsigned char *rx)
-{
-	unsigned int done = 0;
-
-	while (done < cnt) {
-		const struct nlmsghdr *nlh;
-		ssize_t n = ext_read(h, rx, HANDLE_RXBUF_SIZE);
-		int len = n;
-
-		if (n < 0)
-			return -1;
-		for (nlh = (void *)rx; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len))
-			window_msg(b, i, cnt, base, nlh, &done);
+	if (r->get == NULL ||
+	    NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_CTNETLINK)
+		return 0;
+	if (n < nlh->nlmsg_len) {
+		r->err = EMSGSIZE;	/* cannot happen: RX_SLOT is ample */
+		r->done = true;
+		return 0;
 	}
+	object_release(r->get);
+	memset(r->get, 0, sizeof(*r->get));
+	nfct_nlmsg_parse(nlh, r->get);
 	return 0;
 }
 
-/* Receive buffer room of the socket: what a window may use. */
-static size_t window_budget(struct nfct_handle *h)
+/* Walk one received datagram; returns 1 when the window is answered. */
+static int window_dgram(struct nfct_ext_batch *b, unsigned int i,
+			unsigned int cnt, uint32_t base,
+			const unsigned char *p, size_t n, bool trunc)
+{
+	int last = 0;
+
+	while (n >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const void *)p;
+		size_t len = nlh->nlmsg_len;
+
+		if (len < sizeof(*nlh) || (len > n && !trunc))
+			break;
+		last |= window_msg(b, i, cnt, base, nlh, len > n ? n : len);
+		if (len >= n)
+			break;
+		p += NLMSG_ALIGN(len);
+		n -= NLMSG_ALIGN(len) < n ? NLMSG_ALIGN(len) : n;
+	}
+	return last;
+}
+
+static int recv_window(struct nfct_handle *h, struct nfct_ext_batch *b,
+		       unsigned int i, unsigned int cnt, uint32_t base)
+{
+	struct batch_io *io = b->io;
+	int last = 0;
+
+	while (!last) {
+		int r;
+
+		for (unsigned int s = 0; s < RX_SLOTS; s++) {
+			struct msghdr *m = &io->mm[s].msg_hdr;
+
+			io->iov[s].iov_base = io->rx[s];
+			io->iov[s].iov_len = RX_SLOT;
+			memset(m, 0, sizeof(*m));
+			m->msg_name = &io->peer[s];
+			m->msg_namelen = sizeof(io->peer[s]);
+			m->msg_iov = &io->iov[s];
+			m->msg_iovlen = 1;
+		}
+		r = recvmmsg(nfct_fd(h), io->mm, RX_SLOTS, MSG_WAITFORONE, NULL);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		for (int s = 0; s < r; s++) {
+			const struct msghdr *m = &io->mm[s].msg_hdr;
+
+			if (m->msg_namelen != sizeof(io->peer[s]) ||
+			    io->peer[s].nl_pid != 0)
+				continue;	/* only the kernel talks to us */
+			last |= window_dgram(b, i, cnt, base, io->rx[s],
+					     io->mm[s].msg_len,
+					     m->msg_flags & MSG_TRUNC);
+		}
+	}
+	/* no error message before the last ACK: success */
+	for (unsigned int k = i; k < i + cnt; k++)
+		if (!b->req[k].done) {
+			b->req[k].err = 0;
+			b->req[k].done = true;
+		}
+	return 0;
+}
+
+static int sockopt_int(int fd, int opt)
 {
 	int v = 0;
 	socklen_t l = sizeof(v);
 
-	if (getsockopt(nfct_fd(h), SOL_SOCKET, SO_RCVBUF, &v, &l) < 0 || v <= 0)
-		v = 212992;
-	return (size_t)v / 2;
+	if (getsockopt(fd, SOL_SOCKET, opt, &v, &l) < 0 || v <= 0)
+		return 0;
+	return v;
 }
 
-/* Number the messages of window [i, j); returns the first number. */
+/*
+ * Receive buffer room for a window. A small buffer means small windows
+ * and a round trip every few dozen requests, so it is enlarged (never
+ * shrunk) when allowed: SO_RCVBUFFORCE needs CAP_NET_ADMIN, which
+ * changing the table needs anyway.
+ */
+static size_t window_budget(struct nfct_handle *h)
+{
+	int fd = nfct_fd(h), want = RCVBUF_WANT;
+	int v = sockopt_int(fd, SO_RCVBUF);
+
+	if (v < 2 * want &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+	v = sockopt_int(fd, SO_RCVBUF);
+	if (v == 0)
+		v = 212992;
+	/* the kernel reports twice the size it accounts skbs against;
+	 * half of that leaves room for events sharing the socket */
+	return (size_t)v / 4;
+}
+
+/* Largest datagram: the kernel refuses more than sndbuf - 32 bytes. */
+static size_t send_chunk(struct nfct_handle *h)
+{
+	int v = sockopt_int(nfct_fd(h), SO_SNDBUF);
+
+	if (v <= 0 || (size_t)v > TX_CHUNK + 4096)
+		return TX_CHUNK;
+	return v > 2 * REQ_MAX ? (size_t)v - REQ_MAX : REQ_MAX;
+}
+
+/* Number the messages of window [i, j), only the GETs and the last one
+ * asking for an ACK; returns the first number. */
 static uint32_t number_window(struct nfct_handle *h, struct nfct_ext_batch *b,
 			      unsigned int i, unsigned int j)
 {
@@ -424,9 +564,32 @@ static uint32_t number_window(struct nfct_handle *h, struct nfct_ext_batch *b,
 
 		nlh->nlmsg_seq = base + (k - i);
 		nlh->nlmsg_pid = 0;
+		if (b->req[k].get || k == j - 1)
+			nlh->nlmsg_flags |= NLM_F_ACK;
+		else
+			nlh->nlmsg_flags &= ~NLM_F_ACK;
+		b->req[k].done = false;
 	}
 	h->seq = base + (j - i) - 1;
 	return base;
+}
+
+/* End of the window starting at @i that fits in @budget. */
+static unsigned int window_end(const struct nfct_ext_batch *b, unsigned int i,
+			       size_t budget)
+{
+	unsigned int j = i;
+	size_t cost = 0;
+
+	while (j < b->n) {
+		size_t c = b->req[j].get ? GET_COST : ACK_COST + b->req[j].len;
+
+		if (j > i && cost + c > budget)
+			break;
+		cost += c;
+		j++;
+	}
+	return j;
 }
 
 /**
@@ -435,48 +598,41 @@ static uint32_t number_window(struct nfct_handle *h, struct nfct_ext_batch *b,
  *   subscriptions, whose messages share the receive buffer
  * @b: the batch
  *
- * The requests go out many per datagram, in windows sized to the socket's
- * receive buffer, and each one's result is available afterwards from
- * nfct_ext_batch_result(). A failed request does not stop the others.
- * The batch keeps its requests: it can be sent again, or reset.
+ * The requests go out many per datagram and many datagrams per system
+ * call, in windows sized to the socket's receive buffer (which is
+ * enlarged to 4 MiB when smaller and allowed). Only the kernel's error
+ * messages and one ACK per window come back, so the answers of a whole
+ * window are read in a few calls; each request's result is available
+ * afterwards from nfct_ext_batch_result(). A failed request does not
+ * stop the others. The batch keeps its requests: it can be sent again,
+ * or reset.
  *
  * Returns the number of requests that failed (0: all succeeded), or -1
  * with errno set when sending or receiving failed (EINVAL for NULL
- * arguments); requests not answered then report that errno.
+ * arguments, ENOMEM); requests not answered then report that errno.
  */
 NFCT_EXPORT int nfct_ext_batch_send(struct nfct_handle *h,
 				    struct nfct_ext_batch *b)
 {
-	size_t budget;
-	unsigned char *rx;
+	size_t budget, chunk;
 	unsigned int i = 0, failed = 0;
 
 	if (h == NULL || b == NULL || h->ssh_ct == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
-	rx = malloc(HANDLE_RXBUF_SIZE);
-	if (rx == NULL)
+	if (b->io == NULL && (b->io = malloc(sizeof(*b->io))) == NULL)
 		return -1;
 	budget = window_budget(h);
+	chunk = send_chunk(h);
 	for (unsigned int k = 0; k < b->n; k++)
 		b->req[k].done = false;
 	while (i < b->n) {
-		unsigned int j = i;
-		size_t cost = 0;
-		uint32_t base;
+		unsigned int j = window_end(b, i, budget);
+		uint32_t base = number_window(h, b, i, j);
 
-		while (j < b->n) {
-			size_t c = b->req[j].get ? GET_COST : ACK_COST;
-
-			if (j > i && cost + c > budget)
-				break;
-			cost += c;
-			j++;
-		}
-		base = number_window(h, b, i, j);
-		if (send_window(h, b, i, j) < 0 ||
-		    recv_window(h, b, i, j - i, base, rx) < 0) {
+		if (send_window(h, b, i, j, chunk) < 0 ||
+		    recv_window(h, b, i, j - i, base) < 0) {
 			int e = errno;
 
 			for (unsigned int k = i; k < b->n; k++)
@@ -484,13 +640,11 @@ NFCT_EXPORT int nfct_ext_batch_send(struct nfct_handle *h,
 					b->req[k].err = e;
 					b->req[k].done = true;
 				}
-			free(rx);
 			errno = e;
 			return -1;
 		}
 		i = j;
 	}
-	free(rx);
 	for (unsigned int k = 0; k < b->n; k++)
 		failed += b->req[k].err != 0;
 	return failed;
