@@ -128,6 +128,35 @@ static void attr_free_heap(struct nf_conntrack *ct, int type)
 	}
 }
 
+/*
+ * Move an inline value of @size bytes: the sizes attributes have are
+ * few, so each becomes a single load and store instead of a memcpy()
+ * call with a size read at run time.
+ */
+static inline void move_inline(void *dst, const void *src, unsigned int size)
+{
+	switch (size) {
+	case 1:
+		memcpy(dst, src, 1);
+		break;
+	case 2:
+		memcpy(dst, src, 2);
+		break;
+	case 4:
+		memcpy(dst, src, 4);
+		break;
+	case 8:
+		memcpy(dst, src, 8);
+		break;
+	case 16:
+		memcpy(dst, src, 16);
+		break;
+	default:
+		memcpy(dst, src, size);
+		break;
+	}
+}
+
 void attr_store(struct nf_conntrack *ct, int type, const void *value,
 		size_t len)
 {
@@ -170,7 +199,7 @@ void attr_store(struct nf_conntrack *ct, int type, const void *value,
 		break;
 	}
 	default:
-		memcpy(attr_ptr(ct, type), value, d->size);
+		move_inline(attr_ptr(ct, type), value, d->size);
 		break;
 	}
 	attr_mark(ct, type);
@@ -204,8 +233,8 @@ void attr_copy(struct nf_conntrack *dst, const struct nf_conntrack *src,
 		return;
 	}
 	default:
-		memcpy(attr_ptr(dst, type), attr_cptr(src, type),
-		       attr_table[type].size);
+		move_inline(attr_ptr(dst, type), attr_cptr(src, type),
+			    attr_table[type].size);
 		break;
 	}
 	attr_mark(dst, type);

@@ -1,7 +1,7 @@
 /*
  * Comparing objects (nfct_cmp, nfct_compare).
  *
- * What is compared is described by three small tables, one per part of
+ * What is compared is described by three attribute masks, one per part of
  * the object (original tuple, reply tuple, meta data), plus the per
  * layer 4 protocol attributes compared only when both objects carry the
  * same protocol. Attributes missing from every table (counters, NAT,
@@ -12,48 +12,23 @@
 
 #include "internal.h"
 
-/* How two values of one attribute are compared. */
-enum cmp_kind {
-	CK_EQ,		/* equal bytes (attr_table[].size of them) */
-	CK_SUBSET,	/* ct1's bits all present in ct2 (status) */
-	CK_STRING,	/* owned string (secctx) */
-	CK_BITMASK,	/* owned bitmask (labels) */
-	CK_L4_ORIG,	/* equal protocol, then its attributes, orig */
-	CK_L4_REPL,	/* same for the reply tuple */
-};
+/*
+ * The lists as attribute set masks, so that a comparison visits only
+ * the attributes set in either object, a bitmap word at a time.
+ */
+_Static_assert(ATTR_SET_WORDS == 3, "the masks below have three words");
 
-struct cmp_desc {
-	uint8_t attr;
-	uint8_t kind;
-	/* Set in one object only, with MASK or STRICT: for lenient
-	 * attributes the unset one counts as 0 (so a 0 still matches),
-	 * strict ones do not match. Lenient ones are plain CK_EQ. */
-	bool lenient;
-};
+#define W(a, w) ((unsigned)(a) >> 5 == (w) ? 1u << ((a) & 31) : 0u)
+#define MASK3(m) { m(0), m(1), m(2) }
 
-#define STRICT(a, k) { .attr = a, .kind = k, .lenient = false }
-#define LENIENT(a, k) { .attr = a, .kind = k, .lenient = true }
-
-static const struct cmp_desc cmp_orig[] = {
-	STRICT(ATTR_ORIG_L3PROTO, CK_EQ),
-	STRICT(ATTR_ORIG_L4PROTO, CK_L4_ORIG),
-	STRICT(ATTR_ORIG_IPV4_SRC, CK_EQ),
-	STRICT(ATTR_ORIG_IPV4_DST, CK_EQ),
-	STRICT(ATTR_ORIG_IPV6_SRC, CK_EQ),
-	STRICT(ATTR_ORIG_IPV6_DST, CK_EQ),
-	LENIENT(ATTR_ORIG_ZONE, CK_EQ),
-};
-
-static const struct cmp_desc cmp_repl[] = {
-	STRICT(ATTR_REPL_L3PROTO, CK_EQ),
-	STRICT(ATTR_REPL_L4PROTO, CK_L4_REPL),
-	STRICT(ATTR_REPL_IPV4_SRC, CK_EQ),
-	STRICT(ATTR_REPL_IPV4_DST, CK_EQ),
-	STRICT(ATTR_REPL_IPV6_SRC, CK_EQ),
-	STRICT(ATTR_REPL_IPV6_DST, CK_EQ),
-	LENIENT(ATTR_REPL_ZONE, CK_EQ),
-};
-
+#define ORIG(w) (W(ATTR_ORIG_L3PROTO, w) | W(ATTR_ORIG_L4PROTO, w) | \
+		 W(ATTR_ORIG_IPV4_SRC, w) | W(ATTR_ORIG_IPV4_DST, w) | \
+		 W(ATTR_ORIG_IPV6_SRC, w) | W(ATTR_ORIG_IPV6_DST, w) | \
+		 W(ATTR_ORIG_ZONE, w))
+#define REPL(w) (W(ATTR_REPL_L3PROTO, w) | W(ATTR_REPL_L4PROTO, w) | \
+		 W(ATTR_REPL_IPV4_SRC, w) | W(ATTR_REPL_IPV4_DST, w) | \
+		 W(ATTR_REPL_IPV6_SRC, w) | W(ATTR_REPL_IPV6_DST, w) | \
+		 W(ATTR_REPL_ZONE, w))
 /*
  * The meta data. The protocol states share storage (see internal.h), so
  * they compare the same byte whatever the protocol. The timeout is
@@ -61,41 +36,52 @@ static const struct cmp_desc cmp_repl[] = {
  * comparison out of "compare all" mode, where the meta data is not
  * looked at, so in the original they never reach the timeout.
  */
-static const struct cmp_desc cmp_meta[] = {
-	STRICT(ATTR_ID, CK_EQ),
-	LENIENT(ATTR_MARK, CK_EQ),
-	STRICT(ATTR_TIMEOUT, CK_EQ),
-	STRICT(ATTR_STATUS, CK_SUBSET),
-	STRICT(ATTR_TCP_STATE, CK_EQ),
-	STRICT(ATTR_SCTP_STATE, CK_EQ),
-	STRICT(ATTR_DCCP_STATE, CK_EQ),
-	LENIENT(ATTR_ZONE, CK_EQ),
-	STRICT(ATTR_SECCTX, CK_STRING),
-	STRICT(ATTR_CONNLABELS, CK_BITMASK),
-	STRICT(ATTR_CONNLABELS_MASK, CK_BITMASK),
-};
+#define META(w) (W(ATTR_ID, w) | W(ATTR_MARK, w) | W(ATTR_TIMEOUT, w) | \
+		 W(ATTR_STATUS, w) | W(ATTR_TCP_STATE, w) | \
+		 W(ATTR_SCTP_STATE, w) | W(ATTR_DCCP_STATE, w) | \
+		 W(ATTR_ZONE, w) | W(ATTR_SECCTX, w) | \
+		 W(ATTR_CONNLABELS, w) | W(ATTR_CONNLABELS_MASK, w))
+#define ALL(w) (ORIG(w) | REPL(w) | META(w))
+#define ORIG_PORTS(w) (W(ATTR_ORIG_PORT_SRC, w) | W(ATTR_ORIG_PORT_DST, w))
+#define REPL_PORTS(w) (W(ATTR_REPL_PORT_SRC, w) | W(ATTR_REPL_PORT_DST, w))
+#define ICMP(w) (W(ATTR_ICMP_ID, w) | W(ATTR_ICMP_CODE, w) | \
+		 W(ATTR_ICMP_TYPE, w))
+/*
+ * Set in one object only, with MASK or STRICT: for these the unset one
+ * counts as 0 (so a 0 still matches); the others do not match.
+ */
+#define LENIENT(w) (W(ATTR_ORIG_ZONE, w) | W(ATTR_REPL_ZONE, w) | \
+		    W(ATTR_MARK, w) | W(ATTR_ZONE, w))
 
-static const struct cmp_desc cmp_orig_ports[] = {
-	STRICT(ATTR_ORIG_PORT_SRC, CK_EQ),
-	STRICT(ATTR_ORIG_PORT_DST, CK_EQ),
-};
+/*
+ * The compared attributes by how they are compared: equal values of a
+ * width (1, 2, 4 or 16 bytes), or one of the special ones.
+ */
+#define WIDTH1(w) (W(ATTR_ORIG_L3PROTO, w) | W(ATTR_REPL_L3PROTO, w) | \
+		   W(ATTR_ORIG_L4PROTO, w) | W(ATTR_REPL_L4PROTO, w) | \
+		   W(ATTR_TCP_STATE, w) | W(ATTR_SCTP_STATE, w) | \
+		   W(ATTR_DCCP_STATE, w) | W(ATTR_ICMP_TYPE, w) | \
+		   W(ATTR_ICMP_CODE, w))
+#define WIDTH2(w) (W(ATTR_ORIG_ZONE, w) | W(ATTR_REPL_ZONE, w) | \
+		   W(ATTR_ZONE, w) | W(ATTR_ICMP_ID, w) | ORIG_PORTS(w) | \
+		   REPL_PORTS(w))
+#define WIDTH4(w) (W(ATTR_ORIG_IPV4_SRC, w) | W(ATTR_ORIG_IPV4_DST, w) | \
+		   W(ATTR_REPL_IPV4_SRC, w) | W(ATTR_REPL_IPV4_DST, w) | \
+		   W(ATTR_ID, w) | W(ATTR_MARK, w) | W(ATTR_TIMEOUT, w))
+#define WIDTH16(w) (W(ATTR_ORIG_IPV6_SRC, w) | W(ATTR_ORIG_IPV6_DST, w) | \
+		    W(ATTR_REPL_IPV6_SRC, w) | W(ATTR_REPL_IPV6_DST, w))
 
-static const struct cmp_desc cmp_repl_ports[] = {
-	STRICT(ATTR_REPL_PORT_SRC, CK_EQ),
-	STRICT(ATTR_REPL_PORT_DST, CK_EQ),
-};
-
-static const struct cmp_desc cmp_icmp[] = {
-	STRICT(ATTR_ICMP_ID, CK_EQ),
-	STRICT(ATTR_ICMP_CODE, CK_EQ),
-	STRICT(ATTR_ICMP_TYPE, CK_EQ),
-};
-
-#define N(t) (sizeof(t) / sizeof((t)[0]))
-
-static bool cmp_list(const struct nf_conntrack *ct1,
-		     const struct nf_conntrack *ct2, unsigned int flags,
-		     const struct cmp_desc *list, size_t n);
+static const uint32_t m_orig[] = MASK3(ORIG);
+static const uint32_t m_repl[] = MASK3(REPL);
+static const uint32_t m_all[] = MASK3(ALL);
+static const uint32_t m_orig_ports[] = MASK3(ORIG_PORTS);
+static const uint32_t m_repl_ports[] = MASK3(REPL_PORTS);
+static const uint32_t m_icmp[] = MASK3(ICMP);
+static const uint32_t m_width1[] = MASK3(WIDTH1);
+static const uint32_t m_width2[] = MASK3(WIDTH2);
+static const uint32_t m_width4[] = MASK3(WIDTH4);
+static const uint32_t m_width16[] = MASK3(WIDTH16);
+static const uint32_t m_lenient[] = MASK3(LENIENT);
 
 static bool str_equal(const char *a, const char *b)
 {
@@ -112,56 +98,86 @@ static bool mask_equal(const struct nfct_bitmask *a,
 	return nfct_bitmask_equal(a, b);
 }
 
-/* Attributes that depend on the layer 4 protocol, for tuple @t. */
-static bool cmp_l4(const struct nf_conntrack *ct1,
-		   const struct nf_conntrack *ct2, unsigned int flags,
-		   const struct nfct_tuple *t, bool orig)
+/*
+ * The attributes that depend on the layer 4 protocol @l4 of a tuple;
+ * they are all in the first word of the set bitmap.
+ */
+_Static_assert(ATTR_ICMP_ID < 32 && ATTR_REPL_PORT_DST < 32,
+	       "port and ICMP attributes are in word 0");
+
+static uint32_t l4_bits(uint8_t l4, bool orig)
 {
-	switch (t->l4proto) {
+	switch (l4) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE:
 	case IPPROTO_SCTP:
 	case IPPROTO_DCCP:
-		if (orig)
-			return cmp_list(ct1, ct2, flags, cmp_orig_ports,
-					N(cmp_orig_ports));
-		return cmp_list(ct1, ct2, flags, cmp_repl_ports,
-				N(cmp_repl_ports));
+		return orig ? m_orig_ports[0] : m_repl_ports[0];
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		/* The ICMP attributes are the original tuple's, but the
 		 * original compares them for an ICMP reply tuple too. */
-		return cmp_list(ct1, ct2, flags, cmp_icmp, N(cmp_icmp));
+		return m_icmp[0];
 	default:
-		return true;
+		return 0;
 	}
 }
 
-/* Compare the values of an attribute set in both objects. */
-static bool cmp_values(const struct nf_conntrack *ct1,
-		       const struct nf_conntrack *ct2, unsigned int flags,
-		       const struct cmp_desc *d)
+/*
+ * A tuple's layer 4 protocol @attr, when compared (in @mask) and set in
+ * both objects: the protocols must be equal, and then the attributes of
+ * that protocol join @mask, to be compared by the same rules.
+ */
+static inline bool add_l4(const struct nf_conntrack *ct1,
+			  const struct nf_conntrack *ct2, uint32_t *mask,
+			  int attr, uint8_t l4_1, uint8_t l4_2, bool orig)
 {
-	int a = d->attr;
+	uint32_t bit = 1u << (attr & 31);
 
-	switch (d->kind) {
-	case CK_SUBSET:
+	if (!(mask[attr >> 5] & ct1->set[attr >> 5] & ct2->set[attr >> 5] & bit))
+		return true;
+	if (l4_1 != l4_2)
+		return false;
+	mask[0] |= l4_bits(l4_1, orig);
+	return true;
+}
+
+/*
+ * The attributes in @bits (of bitmap word @w), all @width bytes wide,
+ * are equal: with a constant @width each is two loads and a compare.
+ */
+static inline bool eq_width(const struct nf_conntrack *ct1,
+			    const struct nf_conntrack *ct2, uint32_t bits,
+			    int w, unsigned int width)
+{
+	for (; bits; bits &= bits - 1) {
+		unsigned int off = attr_table[w * 32 + __builtin_ctz(bits)].offset;
+
+		if (memcmp((const char *)ct1 + off, (const char *)ct2 + off,
+			   width) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Compare the values of a special attribute @t, set in both objects. */
+static bool cmp_value(const struct nf_conntrack *ct1,
+		      const struct nf_conntrack *ct2, int t)
+{
+	switch (t) {
+	case ATTR_STATUS:
+		/* ct1's bits all present in ct2 */
 		return (ct1->status & ct2->status) == ct1->status;
-	case CK_STRING:
+	case ATTR_SECCTX:
 		return str_equal(ct1->secctx, ct2->secctx);
-	case CK_BITMASK:
-		return mask_equal(*(struct nfct_bitmask *const *)attr_cptr(ct1, a),
-				  *(struct nfct_bitmask *const *)attr_cptr(ct2, a));
-	case CK_L4_ORIG:
-		return ct1->orig.l4proto == ct2->orig.l4proto &&
-		       cmp_l4(ct1, ct2, flags, &ct1->orig, true);
-	case CK_L4_REPL:
-		return ct1->repl.l4proto == ct2->repl.l4proto &&
-		       cmp_l4(ct1, ct2, flags, &ct1->repl, false);
+	case ATTR_CONNLABELS:
+		return mask_equal(ct1->connlabels, ct2->connlabels);
+	case ATTR_CONNLABELS_MASK:
+		return mask_equal(ct1->connlabels_mask, ct2->connlabels_mask);
 	default:
-		return memcmp(attr_cptr(ct1, a), attr_cptr(ct2, a),
-			      attr_table[a].size) == 0;
+		return memcmp(attr_cptr(ct1, t), attr_cptr(ct2, t),
+			      attr_table[t].size) == 0;
 	}
 }
 
@@ -176,34 +192,60 @@ static bool is_zero(const struct nf_conntrack *ct, int attr)
 }
 
 /*
- * One attribute. Set in neither: equal. Set in both: compare values.
- * Set in one only: equal, except with NFCT_CMP_MASK when @ct1 has it
- * (@ct1 is the mask: what it sets must match) and with NFCT_CMP_STRICT,
- * where it depends on d->lenient.
+ * The attributes of @mask. Set in neither: equal. Set in both: compare
+ * values. Set in one only: equal, except with NFCT_CMP_MASK when @ct1
+ * has it (@ct1 is the mask: what it sets must match) and with
+ * NFCT_CMP_STRICT, where only a lenient attribute holding 0 matches.
+ * The result is an AND without side effects, so the order of the
+ * visits does not matter.
  */
-static bool cmp_attr(const struct nf_conntrack *ct1,
-		     const struct nf_conntrack *ct2, unsigned int flags,
-		     const struct cmp_desc *d)
+static bool cmp_set(const struct nf_conntrack *ct1,
+		    const struct nf_conntrack *ct2, unsigned int flags,
+		    const uint32_t *base)
 {
-	bool a = attr_isset(ct1, d->attr);
-	bool b = attr_isset(ct2, d->attr);
+	uint32_t mask[ATTR_SET_WORDS];
 
-	if (a && b)
-		return cmp_values(ct1, ct2, flags, d);
-	if (!a && !b)
-		return true;
-	if ((a && (flags & NFCT_CMP_MASK)) || (flags & NFCT_CMP_STRICT))
-		return d->lenient && is_zero(a ? ct1 : ct2, d->attr);
-	return true;
-}
+	memcpy(mask, base, sizeof(mask));
+	if (!add_l4(ct1, ct2, mask, ATTR_ORIG_L4PROTO, ct1->orig.l4proto,
+		    ct2->orig.l4proto, true) ||
+	    !add_l4(ct1, ct2, mask, ATTR_REPL_L4PROTO, ct1->repl.l4proto,
+		    ct2->repl.l4proto, false))
+		return false;
+	for (int w = 0; w < ATTR_SET_WORDS; w++) {
+		uint32_t s1 = ct1->set[w] & mask[w];
+		uint32_t s2 = ct2->set[w] & mask[w];
+		uint32_t one = s1 ^ s2;
 
-static bool cmp_list(const struct nf_conntrack *ct1,
-		     const struct nf_conntrack *ct2, unsigned int flags,
-		     const struct cmp_desc *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!cmp_attr(ct1, ct2, flags, &list[i]))
+		if ((s1 | s2) == 0)
+			continue;
+
+		if (unlikely(one != 0)) {
+			if (!(flags & NFCT_CMP_STRICT))
+				one = flags & NFCT_CMP_MASK ? one & s1 : 0;
+			for (; one; one &= one - 1) {
+				uint32_t bit = one & -one;
+				int t = w * 32 + __builtin_ctz(one);
+
+				if (!(m_lenient[w] & bit) ||
+				    !is_zero(s1 & bit ? ct1 : ct2, t))
+					return false;
+			}
+		}
+		uint32_t both = s1 & s2, rest;
+
+		if (both == 0)
+			continue;
+		if (!eq_width(ct1, ct2, both & m_width1[w], w, 1) ||
+		    !eq_width(ct1, ct2, both & m_width2[w], w, 2) ||
+		    !eq_width(ct1, ct2, both & m_width4[w], w, 4) ||
+		    !eq_width(ct1, ct2, both & m_width16[w], w, 16))
 			return false;
+		rest = both & ~(m_width1[w] | m_width2[w] | m_width4[w] |
+				m_width16[w]);
+		for (; rest; rest &= rest - 1)
+			if (!cmp_value(ct1, ct2, w * 32 + __builtin_ctz(rest)))
+				return false;
+	}
 	return true;
 }
 
@@ -237,14 +279,10 @@ NFCT_EXPORT int nfct_cmp(const struct nf_conntrack *ct1,
 		return 0;
 	}
 	if ((flags & ~(NFCT_CMP_MASK | NFCT_CMP_STRICT)) == NFCT_CMP_ALL)
-		return cmp_list(ct1, ct2, flags, cmp_meta, N(cmp_meta)) &&
-		       cmp_list(ct1, ct2, flags, cmp_orig, N(cmp_orig)) &&
-		       cmp_list(ct1, ct2, flags, cmp_repl, N(cmp_repl));
-	if ((flags & NFCT_CMP_ORIG) &&
-	    !cmp_list(ct1, ct2, flags, cmp_orig, N(cmp_orig)))
+		return cmp_set(ct1, ct2, flags, m_all);
+	if ((flags & NFCT_CMP_ORIG) && !cmp_set(ct1, ct2, flags, m_orig))
 		return 0;
-	if ((flags & NFCT_CMP_REPL) &&
-	    !cmp_list(ct1, ct2, flags, cmp_repl, N(cmp_repl)))
+	if ((flags & NFCT_CMP_REPL) && !cmp_set(ct1, ct2, flags, m_repl))
 		return 0;
 	return 1;
 }

@@ -3,13 +3,24 @@
 
 #include "internal.h"
 
+/* Whether @ct owns heap data (helper info, labels, security context). */
+static inline bool has_heap(const struct nf_conntrack *ct)
+{
+	return ct->secctx != NULL || ct->helper_info != NULL ||
+	       ct->connlabels != NULL || ct->connlabels_mask != NULL;
+}
+
 /* Replace dst by a deep copy of src. */
 static void copy_whole(struct nf_conntrack *dst, const struct nf_conntrack *src)
 {
 	if (dst == src)
 		return;
-	object_release(dst);
+	if (unlikely(has_heap(dst)))
+		object_release(dst);
+	/* the usual object owns nothing: one fixed-size copy is all */
 	memcpy(dst, src, sizeof(*dst));
+	if (likely(!has_heap(src)))
+		return;
 	/* The heap data is src's: give dst its own copies. */
 	dst->secctx = NULL;
 	dst->helper_info = NULL;
@@ -21,6 +32,23 @@ static void copy_whole(struct nf_conntrack *dst, const struct nf_conntrack *src)
 	attr_copy(dst, src, ATTR_CONNLABELS);
 	attr_copy(dst, src, ATTR_CONNLABELS_MASK);
 	memcpy(dst->set, src->set, sizeof(dst->set));
+}
+
+/*
+ * Whether attribute @t is in the parts @flags names. As in the
+ * original, META is everything from ATTR_TCP_STATE on, the tuple zones
+ * included.
+ */
+static bool in_scope(int t, unsigned int flags)
+{
+	switch (attr_table[t].scope) {
+	case AS_ORIG:
+		return flags & NFCT_CP_ORIG;
+	case AS_REPL:
+		return flags & NFCT_CP_REPL;
+	default:
+		return flags & NFCT_CP_META;
+	}
 }
 
 /**
@@ -50,20 +78,17 @@ NFCT_EXPORT void nfct_copy(struct nf_conntrack *dest,
 		copy_whole(dest, source);
 		return;
 	}
-	for (int t = 0; t < ATTR_MAX; t++) {
-		if (!attr_isset(source, t))
-			continue;
-		if (flags != NFCT_CP_ALL) {
-			/* As in the original, META is everything from
-			 * ATTR_TCP_STATE on, the tuple zones included. */
-			int scope = attr_table[t].scope;
+	/* visit only the attributes set in the source, a word at a time */
+	for (int w = 0; w < ATTR_SET_WORDS; w++) {
+		for (uint32_t bits = source->set[w]; bits; bits &= bits - 1) {
+			int t = w * 32 + __builtin_ctz(bits);
 
-			if (!((scope == AS_ORIG && (flags & NFCT_CP_ORIG)) ||
-			      (scope == AS_REPL && (flags & NFCT_CP_REPL)) ||
-			      (scope == AS_META && (flags & NFCT_CP_META))))
+			if (unlikely(t >= ATTR_MAX))
+				break;	/* stray bits past the table */
+			if (flags != NFCT_CP_ALL && !in_scope(t, flags))
 				continue;
+			attr_copy(dest, source, t);
 		}
-		attr_copy(dest, source, t);
 	}
 }
 

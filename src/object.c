@@ -144,6 +144,34 @@ static uint8_t icmp_reply_type(uint8_t l3proto, uint8_t type)
 	return 255;
 }
 
+/* The ICMP attributes also fill in the reply tuple when set. */
+static inline bool is_icmp(int type)
+{
+	return type >= ATTR_ICMP_TYPE && type <= ATTR_ICMP_ID;
+}
+
+/* Store a fixed-size value of @kind: one move of a known width. */
+static inline void store_inline(void *p, const void *value, int kind)
+{
+	switch (kind) {
+	case AK_U8:
+		memcpy(p, value, 1);
+		break;
+	case AK_U16:
+		memcpy(p, value, 2);
+		break;
+	case AK_U32:
+		memcpy(p, value, 4);
+		break;
+	case AK_U64:
+		memcpy(p, value, 8);
+		break;
+	default:	/* AK_BYTES: an IPv6 address */
+		memcpy(p, value, 16);
+		break;
+	}
+}
+
 /**
  * nfct_set_attr_l - set an attribute from a value of a given length
  * @ct: the object
@@ -166,15 +194,23 @@ NFCT_EXPORT void nfct_set_attr_l(struct nf_conntrack *ct,
 				 const enum nf_conntrack_attr type,
 				 const void *value, size_t len)
 {
+	const struct attr_desc *d;
+
 	if (unlikely(ct == NULL || (unsigned)type >= ATTR_MAX)) {
 		errno = EINVAL;
 		return;
 	}
-	if (unlikely(value == NULL && attr_table[type].kind != AK_BITMASK)) {
+	d = &attr_table[type];
+	if (unlikely(value == NULL && d->kind != AK_BITMASK)) {
 		errno = EINVAL;
 		return;
 	}
-	if (attr_table[type].flags & AF_NOSET) {
+	if (d->flags & AF_NOSET) {
+		attr_mark(ct, type);
+		return;
+	}
+	if (likely(d->kind <= AK_BYTES && !is_icmp(type))) {
+		store_inline((char *)ct + d->offset, value, d->kind);
 		attr_mark(ct, type);
 		return;
 	}
@@ -214,8 +250,9 @@ NFCT_EXPORT void nfct_set_attr(struct nf_conntrack *ct,
  * cannot read past the caller's variable, and refuse the label
  * attributes, which need a bitmask pointer, not a number.
  */
-static void set_scalar(struct nf_conntrack *ct, int type, const void *v,
-		       size_t len)
+static __attribute__((noinline)) void set_scalar(struct nf_conntrack *ct,
+						  int type, const void *v,
+						  size_t len)
 {
 	uint8_t buf[16] = { 0 };
 
@@ -225,6 +262,25 @@ static void set_scalar(struct nf_conntrack *ct, int type, const void *v,
 	}
 	memcpy(buf, v, len);
 	nfct_set_attr_l(ct, type, buf, len);
+}
+
+/*
+ * The slot a typed setter of @kind can store into directly: a valid
+ * attribute of exactly that kind, really stored by the setter and with
+ * no side effect (the ICMP ones), now marked set. NULL: take the
+ * generic path, which also does the error handling.
+ */
+static inline void *direct_slot(struct nf_conntrack *ct, int type, int kind)
+{
+	const struct attr_desc *d;
+
+	if (unlikely(ct == NULL || (unsigned)type >= ATTR_MAX))
+		return NULL;
+	d = &attr_table[type];
+	if (d->kind != kind || (d->flags & AF_NOSET) || is_icmp(type))
+		return NULL;
+	attr_mark(ct, type);
+	return (char *)ct + d->offset;
 }
 
 /**
@@ -240,6 +296,12 @@ NFCT_EXPORT void nfct_set_attr_u8(struct nf_conntrack *ct,
 				  const enum nf_conntrack_attr type,
 				  uint8_t value)
 {
+	void *p = direct_slot(ct, type, AK_U8);
+
+	if (likely(p != NULL)) {
+		memcpy(p, &value, sizeof(value));
+		return;
+	}
 	set_scalar(ct, type, &value, sizeof(value));
 }
 
@@ -256,6 +318,12 @@ NFCT_EXPORT void nfct_set_attr_u16(struct nf_conntrack *ct,
 				   const enum nf_conntrack_attr type,
 				   uint16_t value)
 {
+	void *p = direct_slot(ct, type, AK_U16);
+
+	if (likely(p != NULL)) {
+		memcpy(p, &value, sizeof(value));
+		return;
+	}
 	set_scalar(ct, type, &value, sizeof(value));
 }
 
@@ -272,6 +340,12 @@ NFCT_EXPORT void nfct_set_attr_u32(struct nf_conntrack *ct,
 				   const enum nf_conntrack_attr type,
 				   uint32_t value)
 {
+	void *p = direct_slot(ct, type, AK_U32);
+
+	if (likely(p != NULL)) {
+		memcpy(p, &value, sizeof(value));
+		return;
+	}
 	set_scalar(ct, type, &value, sizeof(value));
 }
 
@@ -288,6 +362,12 @@ NFCT_EXPORT void nfct_set_attr_u64(struct nf_conntrack *ct,
 				   const enum nf_conntrack_attr type,
 				   uint64_t value)
 {
+	void *p = direct_slot(ct, type, AK_U64);
+
+	if (likely(p != NULL)) {
+		memcpy(p, &value, sizeof(value));
+		return;
+	}
 	set_scalar(ct, type, &value, sizeof(value));
 }
 
@@ -312,6 +392,9 @@ NFCT_EXPORT const void *nfct_get_attr(const struct nf_conntrack *ct,
 		errno = ENODATA;
 		return NULL;
 	}
+	/* inline values (size != 0) are where the table says */
+	if (likely(attr_table[type].size != 0))
+		return attr_cptr(ct, type);
 	switch (attr_table[type].kind) {
 	case AK_SECCTX:
 		return ct->secctx;
@@ -329,8 +412,8 @@ NFCT_EXPORT const void *nfct_get_attr(const struct nf_conntrack *ct,
  * values may be shorter than the width asked for: read only what is
  * there rather than past the end of the block.
  */
-static void get_scalar(const struct nf_conntrack *ct, int type, void *v,
-		       size_t len)
+static __attribute__((noinline)) void get_scalar(const struct nf_conntrack *ct,
+						  int type, void *v, size_t len)
 {
 	const void *p = nfct_get_attr(ct, type);
 	size_t avail = len;
@@ -355,6 +438,20 @@ static void get_scalar(const struct nf_conntrack *ct, int type, void *v,
 	memcpy(v, p, avail < len ? avail : len);
 }
 
+/*
+ * The value of a set attribute of exactly @kind, for the typed getters;
+ * NULL: take the generic path (other widths, unset, errors).
+ */
+static inline const void *direct_value(const struct nf_conntrack *ct,
+				       int type, int kind)
+{
+	if (unlikely(ct == NULL || (unsigned)type >= ATTR_MAX))
+		return NULL;
+	if (attr_table[type].kind != kind || !attr_isset(ct, type))
+		return NULL;
+	return attr_cptr(ct, type);
+}
+
 /**
  * nfct_get_attr_u8 - get an 8-bit attribute, 0 if unset
  * @ct: the object
@@ -367,8 +464,13 @@ static void get_scalar(const struct nf_conntrack *ct, int type, void *v,
 NFCT_EXPORT uint8_t nfct_get_attr_u8(const struct nf_conntrack *ct,
 				     const enum nf_conntrack_attr type)
 {
+	const void *p = direct_value(ct, type, AK_U8);
 	uint8_t v;
 
+	if (likely(p != NULL)) {
+		memcpy(&v, p, sizeof(v));
+		return v;
+	}
 	get_scalar(ct, type, &v, sizeof(v));
 	return v;
 }
@@ -385,8 +487,13 @@ NFCT_EXPORT uint8_t nfct_get_attr_u8(const struct nf_conntrack *ct,
 NFCT_EXPORT uint16_t nfct_get_attr_u16(const struct nf_conntrack *ct,
 				       const enum nf_conntrack_attr type)
 {
+	const void *p = direct_value(ct, type, AK_U16);
 	uint16_t v;
 
+	if (likely(p != NULL)) {
+		memcpy(&v, p, sizeof(v));
+		return v;
+	}
 	get_scalar(ct, type, &v, sizeof(v));
 	return v;
 }
@@ -403,8 +510,13 @@ NFCT_EXPORT uint16_t nfct_get_attr_u16(const struct nf_conntrack *ct,
 NFCT_EXPORT uint32_t nfct_get_attr_u32(const struct nf_conntrack *ct,
 				       const enum nf_conntrack_attr type)
 {
+	const void *p = direct_value(ct, type, AK_U32);
 	uint32_t v;
 
+	if (likely(p != NULL)) {
+		memcpy(&v, p, sizeof(v));
+		return v;
+	}
 	get_scalar(ct, type, &v, sizeof(v));
 	return v;
 }
@@ -421,8 +533,13 @@ NFCT_EXPORT uint32_t nfct_get_attr_u32(const struct nf_conntrack *ct,
 NFCT_EXPORT uint64_t nfct_get_attr_u64(const struct nf_conntrack *ct,
 				       const enum nf_conntrack_attr type)
 {
+	const void *p = direct_value(ct, type, AK_U64);
 	uint64_t v;
 
+	if (likely(p != NULL)) {
+		memcpy(&v, p, sizeof(v));
+		return v;
+	}
 	get_scalar(ct, type, &v, sizeof(v));
 	return v;
 }
