@@ -858,9 +858,10 @@ static void xml_when(struct fbuf *b)
 
 	if (localtime_r(&t, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
-	/* Hour, minute and second are two digits, the rest as they come. */
+	/* Minute and second are two digits, the rest (the hour too, as
+	 * in the original) as they come. */
 	PUT_LIT(b, "<when><hour>");
-	put_mem(b, tmp, fmt_2d(tmp, tm.tm_hour) - tmp);
+	put_u32(b, tm.tm_hour);
 	PUT_LIT(b, "</hour><min>");
 	put_mem(b, tmp, fmt_2d(tmp, tm.tm_min) - tmp);
 	PUT_LIT(b, "</min><sec>");

@@ -367,7 +367,7 @@ static void normalise_at(char *s, time_t now)
 	snprintf(pat, sizeof(pat), "<deltatime>%llu</deltatime>", (unsigned long long)now);
 	replace(s, pat);
 	localtime_r(&now, &tm);
-	snprintf(pat, sizeof(pat), "<when><hour>%02d</hour><min>%02d</min><sec>%02d</sec><wday>%d</wday><day>%d</day><month>%d</month><year>%d</year></when>",
+	snprintf(pat, sizeof(pat), "<when><hour>%d</hour><min>%02d</min><sec>%02d</sec><wday>%d</wday><day>%d</day><month>%d</month><year>%d</year></when>",
 		 tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_wday + 1, tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
 	replace(s, pat);
 }
