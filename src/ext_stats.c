@@ -235,7 +235,9 @@ static int dump_list(struct nfct_handle *h, uint8_t type, uint8_t family)
  *
  * Entries that were deleted but are still referenced (by packets in
  * flight, for instance) go to the callback as NFCT_T_UPDATE messages.
- * Recent kernels keep the list only while events are pending.
+ * Since Linux 6.0 the list holds only entries whose DESTROY event still
+ * waits to be delivered to a listener that asked to hear of delivery
+ * failures (NETLINK_BROADCAST_ERROR, conntrackd's reliable events).
  *
  * Returns 0, or -1 with errno set (EINVAL, the kernel's error).
  */
@@ -250,7 +252,8 @@ NFCT_EXPORT int nfct_ext_dump_dying(struct nfct_handle *h, uint8_t family)
  * @family: AF_INET, AF_INET6 or AF_UNSPEC for all
  *
  * Entries created by packets still on their way through the stack.
- * Recent kernels no longer keep this list and report none.
+ * Linux 6.0 and later no longer keep this list and report none, even
+ * for packets held in an NFQUEUE queue.
  *
  * Returns 0, or -1 with errno set.
  */
