@@ -10,6 +10,28 @@ static inline bool has_heap(const struct nf_conntrack *ct)
 	       ct->connlabels != NULL || ct->connlabels_mask != NULL;
 }
 
+/* 16 bytes moved as one (SSE2 is baseline on x86-64). */
+typedef uint8_t chunk16 __attribute__((vector_size(16), aligned(1)));
+
+/* The whole object in 16-byte moves: half the instructions of the
+ * 8-byte moves an inlined memcpy() of this size becomes. */
+static inline void copy_object(struct nf_conntrack *dst,
+			       const struct nf_conntrack *src)
+{
+	const char *s = (const char *)src;
+	char *d = (char *)dst;
+	size_t i;
+
+#pragma GCC unroll 32
+	for (i = 0; i + 16 <= sizeof(*dst); i += 16) {
+		chunk16 c;
+
+		memcpy(&c, s + i, 16);
+		memcpy(d + i, &c, 16);
+	}
+	memcpy(d + i, s + i, sizeof(*dst) - i);
+}
+
 /* Replace dst by a deep copy of src. */
 static void copy_whole(struct nf_conntrack *dst, const struct nf_conntrack *src)
 {
@@ -18,7 +40,7 @@ static void copy_whole(struct nf_conntrack *dst, const struct nf_conntrack *src)
 	if (unlikely(has_heap(dst)))
 		object_release(dst);
 	/* the usual object owns nothing: one fixed-size copy is all */
-	memcpy(dst, src, sizeof(*dst));
+	copy_object(dst, src);
 	if (likely(!has_heap(src)))
 		return;
 	/* The heap data is src's: give dst its own copies. */
@@ -51,6 +73,24 @@ static bool in_scope(int t, unsigned int flags)
 	}
 }
 
+/* The attributes set in @src that @flags selects, a word at a time. */
+static __attribute__((noinline)) void copy_some(struct nf_conntrack *dst,
+						const struct nf_conntrack *src,
+						unsigned int flags)
+{
+	for (int w = 0; w < ATTR_SET_WORDS; w++) {
+		for (uint32_t bits = src->set[w]; bits; bits &= bits - 1) {
+			int t = w * 32 + __builtin_ctz(bits);
+
+			if (unlikely(t >= ATTR_MAX))
+				break;	/* stray bits past the table */
+			if (flags != NFCT_CP_ALL && !in_scope(t, flags))
+				continue;
+			attr_copy(dst, src, t);
+		}
+	}
+}
+
 /**
  * nfct_copy - copy attributes from one object to another
  * @dest: object to copy to
@@ -78,18 +118,7 @@ NFCT_EXPORT void nfct_copy(struct nf_conntrack *dest,
 		copy_whole(dest, source);
 		return;
 	}
-	/* visit only the attributes set in the source, a word at a time */
-	for (int w = 0; w < ATTR_SET_WORDS; w++) {
-		for (uint32_t bits = source->set[w]; bits; bits &= bits - 1) {
-			int t = w * 32 + __builtin_ctz(bits);
-
-			if (unlikely(t >= ATTR_MAX))
-				break;	/* stray bits past the table */
-			if (flags != NFCT_CP_ALL && !in_scope(t, flags))
-				continue;
-			attr_copy(dest, source, t);
-		}
-	}
+	copy_some(dest, source, flags);
 }
 
 /**

@@ -144,6 +144,13 @@ static uint8_t icmp_reply_type(uint8_t l3proto, uint8_t type)
 	return 255;
 }
 
+/* Error exit kept out of the callers' fast paths. */
+static __attribute__((cold, noinline)) void *fail_null(int err)
+{
+	errno = err;
+	return NULL;
+}
+
 /* The ICMP attributes also fill in the reply tuple when set. */
 static inline bool is_icmp(int type)
 {
@@ -172,37 +179,19 @@ static inline void store_inline(void *p, const void *value, int kind)
 	}
 }
 
-/**
- * nfct_set_attr_l - set an attribute from a value of a given length
- * @ct: the object
- * @type: attribute (ATTR_*)
- * @value: pointer to the value, of the type the attribute documents
- * @len: length of @value; used only by variable-length attributes
- *   (ATTR_HELPER_INFO)
- *
- * Unknown attributes and a NULL @value are ignored with errno EINVAL
- * (the original asserts on NULL and leaves errno alone otherwise).
- * ATTR_CONNLABELS and ATTR_CONNLABELS_MASK take ownership of the bitmask
- * (NULL allowed). ATTR_HELPER_NAME is truncated to NFCT_HELPER_NAME_MAX
- * - 1 characters. As in the original, values the kernel reports (the
- * counters, ATTR_USE, the timestamps, ATTR_SECCTX) are only marked set,
- * not stored, and ATTR_ICMP_TYPE/_CODE/_ID also fill in the reply
- * tuple's ICMP fields (the reply type is the answer to the request type,
- * 255 if there is none), without marking them set.
- */
-NFCT_EXPORT void nfct_set_attr_l(struct nf_conntrack *ct,
-				 const enum nf_conntrack_attr type,
-				 const void *value, size_t len)
+/* The body of nfct_set_attr_l(), inline in nfct_set_attr() too. */
+static inline void set_attr(struct nf_conntrack *ct, int type,
+			    const void *value, size_t len)
 {
 	const struct attr_desc *d;
 
 	if (unlikely(ct == NULL || (unsigned)type >= ATTR_MAX)) {
-		errno = EINVAL;
+		fail_null(EINVAL);
 		return;
 	}
 	d = &attr_table[type];
 	if (unlikely(value == NULL && d->kind != AK_BITMASK)) {
-		errno = EINVAL;
+		fail_null(EINVAL);
 		return;
 	}
 	if (d->flags & AF_NOSET) {
@@ -232,6 +221,31 @@ NFCT_EXPORT void nfct_set_attr_l(struct nf_conntrack *ct,
 }
 
 /**
+ * nfct_set_attr_l - set an attribute from a value of a given length
+ * @ct: the object
+ * @type: attribute (ATTR_*)
+ * @value: pointer to the value, of the type the attribute documents
+ * @len: length of @value; used only by variable-length attributes
+ *   (ATTR_HELPER_INFO)
+ *
+ * Unknown attributes and a NULL @value are ignored with errno EINVAL
+ * (the original asserts on NULL and leaves errno alone otherwise).
+ * ATTR_CONNLABELS and ATTR_CONNLABELS_MASK take ownership of the bitmask
+ * (NULL allowed). ATTR_HELPER_NAME is truncated to NFCT_HELPER_NAME_MAX
+ * - 1 characters. As in the original, values the kernel reports (the
+ * counters, ATTR_USE, the timestamps, ATTR_SECCTX) are only marked set,
+ * not stored, and ATTR_ICMP_TYPE/_CODE/_ID also fill in the reply
+ * tuple's ICMP fields (the reply type is the answer to the request type,
+ * 255 if there is none), without marking them set.
+ */
+NFCT_EXPORT void nfct_set_attr_l(struct nf_conntrack *ct,
+				 const enum nf_conntrack_attr type,
+				 const void *value, size_t len)
+{
+	set_attr(ct, type, value, len);
+}
+
+/**
  * nfct_set_attr - set an attribute
  * @ct: the object
  * @type: attribute (ATTR_*)
@@ -241,7 +255,7 @@ NFCT_EXPORT void nfct_set_attr(struct nf_conntrack *ct,
 			       const enum nf_conntrack_attr type,
 			       const void *value)
 {
-	nfct_set_attr_l(ct, type, value, 0);
+	set_attr(ct, type, value, 0);
 }
 
 /*
@@ -384,27 +398,20 @@ NFCT_EXPORT void nfct_set_attr_u64(struct nf_conntrack *ct,
 NFCT_EXPORT const void *nfct_get_attr(const struct nf_conntrack *ct,
 				      const enum nf_conntrack_attr type)
 {
-	if (unlikely(ct == NULL || (unsigned)type >= ATTR_MAX)) {
-		errno = EINVAL;
-		return NULL;
-	}
+	const char *slot;
+
+	if (unlikely(ct == NULL || (unsigned)type >= ATTR_MAX))
+		return fail_null(EINVAL);
 	if (!attr_isset(ct, type)) {
-		errno = ENODATA;
+		errno = ENODATA;	/* common: callers probe attributes */
 		return NULL;
 	}
-	/* inline values (size != 0) are where the table says */
+	/* inline values (size != 0) are in the object, heap ones (labels,
+	 * helper info, security context) behind the pointer there */
+	slot = attr_cptr(ct, type);
 	if (likely(attr_table[type].size != 0))
-		return attr_cptr(ct, type);
-	switch (attr_table[type].kind) {
-	case AK_SECCTX:
-		return ct->secctx;
-	case AK_HELPER_INFO:
-		return ct->helper_info;
-	case AK_BITMASK:
-		return *(struct nfct_bitmask *const *)attr_cptr(ct, type);
-	default:
-		return attr_cptr(ct, type);
-	}
+		return slot;
+	return *(const void *const *)slot;
 }
 
 /*
