@@ -14,7 +14,10 @@
  *                            subscribed, stop after IDLE_MS without events
  *   ctbench obj OP ITERS     object operation OP, ITERS times:
  *                            new, copy, cmp, set, get (set/get: every
- *                            attribute the reference knows, once each)
+ *                            attribute the reference knows, once each);
+ *                            setloop, getloop: the same loops calling a
+ *                            function that does nothing (the caller's
+ *                            share of the set/get counts)
  *   ctbench maxsize          print nfct_maxsize()
  *
  * Dump modes print "entries bytes" on stdout.
@@ -210,6 +213,32 @@ static int plain_attr(int a)
 }
 
 /*
+ * The set and get loops with a function that does nothing in place of
+ * the library's, called through a pointer like a shared library call:
+ * their count is the caller's part, subtracted to get the library's.
+ */
+static void nop_set(struct nf_conntrack *ct, const enum nf_conntrack_attr t,
+		    const void *v)
+{
+	(void)ct;
+	(void)t;
+	(void)v;
+}
+
+static const void *nop_get(const struct nf_conntrack *ct,
+			   const enum nf_conntrack_attr t)
+{
+	(void)t;
+	return ct;
+}
+
+static void (*volatile dummy_set)(struct nf_conntrack *,
+				  const enum nf_conntrack_attr,
+				  const void *) = nop_set;
+static const void *(*volatile dummy_get)(const struct nf_conntrack *,
+					 const enum nf_conntrack_attr) = nop_get;
+
+/*
  * One loop per operation, chosen before it starts, and the attribute
  * list made beforehand: what is counted per call is the library's work
  * plus a few loop instructions, the same on both libraries.
@@ -246,6 +275,14 @@ static int objects(const char *op, unsigned long iters)
 		for (unsigned long i = 0; i < iters; i++)
 			for (int t = 0; t < BENCH_ATTR_MAX; t++)
 				sink += nfct_get_attr(a, t) != NULL;
+	} else if (strcmp(op, "setloop") == 0) {
+		for (unsigned long i = 0; i < iters; i++)
+			for (int k = 0; k < n; k++)
+				dummy_set(b, attrs[k], val);
+	} else if (strcmp(op, "getloop") == 0) {
+		for (unsigned long i = 0; i < iters; i++)
+			for (int t = 0; t < BENCH_ATTR_MAX; t++)
+				sink += dummy_get(a, t) != NULL;
 	} else {
 		fprintf(stderr, "unknown op %s\n", op);
 		return 2;
@@ -261,12 +298,12 @@ static int op_calls(const char *op)
 {
 	int n = 0;
 
-	if (strcmp(op, "set") == 0) {
+	if (strcmp(op, "set") == 0 || strcmp(op, "setloop") == 0) {
 		for (int t = 0; t < BENCH_ATTR_MAX; t++)
 			n += plain_attr(t);
 		return n;
 	}
-	if (strcmp(op, "get") == 0)
+	if (strcmp(op, "get") == 0 || strcmp(op, "getloop") == 0)
 		return BENCH_ATTR_MAX;
 	return 1;
 }
