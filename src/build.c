@@ -572,7 +572,10 @@ static int query_fill(struct nfnl_subsys_handle *ssh, void *buf,
 	case NFCT_Q_FLUSH:
 	case NFCT_Q_DUMP:
 	case NFCT_Q_DUMP_RESET:
-		put_header(ssh, buf, type, flags, *(const uint32_t *)data, 0);
+		/* one byte: callers pass a uint8_t (conntrack does); a
+		 * uint32_t gives the same byte on little-endian. Reading 4
+		 * overran the caller's variable (ASan, tests/query). */
+		put_header(ssh, buf, type, flags, *(const uint8_t *)data, 0);
 		return 0;
 	case NFCT_Q_DUMP_FILTER:
 	case NFCT_Q_DUMP_FILTER_RESET:
@@ -587,7 +590,7 @@ static int query_fill(struct nfnl_subsys_handle *ssh, void *buf,
 		 */
 		if (!filter_dump_is(data)) {
 			put_header(ssh, buf, type, flags,
-				   *(const uint32_t *)data, 1);
+				   *(const uint8_t *)data, 1);
 			return 0;
 		}
 		nlh = put_header(ssh, buf, type, flags,
