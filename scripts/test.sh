@@ -6,7 +6,17 @@
 #
 #   sudo scripts/test.sh [meson test arguments, e.g. --suite examples]
 #
-# BUILD=dir overrides the build directory.
+# BUILD=dir overrides the build directory. After the plain run, unless
+# QUICK=1 (or meson test arguments were given), the same suite runs:
+#   - under valgrind (--leak-check=full --error-exitcode=1) on ./build,
+#     wrapping only the test programs themselves: probes they start and
+#     foreign binaries (Debian conntrack/conntrackd, the reference
+#     library) are not traced; suites that only drive foreign binaries
+#     (conntrack_tool, programs, examples) and tests that replace malloc
+#     or need TSan (suite no-valgrind) are left out;
+#   - built with -Db_sanitize=address,undefined into build-asan;
+#   - and every fuzz target runs FUZZ_SECONDS (default 30) seconds
+#     (fuzz/run.sh, clang libFuzzer with ASan+UBSan).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -34,3 +44,36 @@ ninja -C "$build"
 
 echo "==> testing"
 meson test -C "$build" --print-errorlogs "$@"
+
+# Explicit arguments select a part of the suite: run only that.
+if [ $# -gt 0 ] || [ "${QUICK:-}" = 1 ]; then
+	exit 0
+fi
+
+echo "==> testing under valgrind"
+meson test -C "$build" --print-errorlogs --timeout-multiplier 10 \
+	--wrap='valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --quiet' \
+	--no-suite conntrack_tool --no-suite programs --no-suite examples \
+	--no-suite no-valgrind --no-suite bench --no-suite docs
+
+asan=${ASAN_BUILD:-build-asan}
+echo "==> configuring $asan (AddressSanitizer + UndefinedBehaviorSanitizer)"
+if [ -f "$asan/build.ninja" ]; then
+	meson configure "$asan" -Dwerror=true -Dtests=true \
+		-Db_sanitize=address,undefined -Db_lundef=false
+else
+	meson setup "$asan" -Dwerror=true -Dtests=true \
+		-Db_sanitize=address,undefined -Db_lundef=false
+fi
+ninja -C "$asan"
+echo "==> testing with sanitizers"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+LSAN_OPTIONS=suppressions=$PWD/tests/robust/lsan.supp:print_suppressions=0 \
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	meson test -C "$asan" --print-errorlogs --timeout-multiplier 3 \
+	--no-suite conntrack_tool --no-suite programs --no-suite examples \
+	--no-suite bench
+
+echo "==> fuzzing (${FUZZ_SECONDS:-30} s per target)"
+fuzz/run.sh "${FUZZ_SECONDS:-30}"
+cat "${FUZZ_BUILD:-build-fuzz}/summary.txt"

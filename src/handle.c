@@ -89,6 +89,9 @@ err:
  *
  * Returns the handle, or NULL with errno set (socket errors, ENOMEM).
  * Release it with nfct_close().
+ *
+ * Threads: a handle must be used by one thread at a time (open one per
+ * thread); objects may be shared between threads read-only.
  */
 NFCT_EXPORT struct nfct_handle *nfct_open(uint8_t subsys_id,
 					  unsigned int subscriptions)
