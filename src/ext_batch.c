@@ -227,16 +227,22 @@ static int batch_grow(struct nfct_ext_batch *b, size_t bytes)
 	return 0;
 }
 
-/* Append the message @nlh; returns its index. */
-static int batch_append(struct nfct_ext_batch *b, const struct nlmsghdr *nlh,
-			struct nf_conntrack *get)
+/* Room for one more request of at most REQ_MAX bytes, built in place
+ * (no staging buffer to clear and copy per request). */
+static struct nlmsghdr *batch_reserve(struct nfct_ext_batch *b)
 {
+	if (batch_grow(b, REQ_MAX) < 0)
+		return NULL;
+	return (struct nlmsghdr *)(b->buf + b->len);
+}
+
+/* Queue the message built at batch_reserve()'s place; returns its index. */
+static int batch_commit(struct nfct_ext_batch *b, struct nf_conntrack *get)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)(b->buf + b->len);
 	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
 	struct batch_req *r;
 
-	if (batch_grow(b, len) < 0)
-		return -1;
-	memcpy(b->buf + b->len, nlh, nlh->nlmsg_len);
 	memset(b->buf + b->len + nlh->nlmsg_len, 0, len - nlh->nlmsg_len);
 	r = &b->req[b->n];
 	r->off = b->len;
@@ -265,7 +271,6 @@ NFCT_EXPORT int nfct_ext_batch_add(struct nfct_ext_batch *b,
 				   enum nf_conntrack_query q,
 				   struct nf_conntrack *ct)
 {
-	union { char buf[REQ_MAX]; struct nlmsghdr align; } u;
 	struct nlmsghdr *nlh;
 
 	if (b == NULL || ct == NULL) {
@@ -287,17 +292,15 @@ NFCT_EXPORT int nfct_ext_batch_add(struct nfct_ext_batch *b,
 		errno = EINVAL;
 		return -1;
 	}
-	memset(u.buf, 0, sizeof(u.buf));
-	nlh = ct_query_build(u.buf, sizeof(u.buf), q, ct);
-	if (nlh == NULL)
+	nlh = batch_reserve(b);
+	if (nlh == NULL || ct_query_build(nlh, REQ_MAX, q, ct) == NULL)
 		return -1;
-	return batch_append(b, nlh, q == NFCT_Q_GET ? ct : NULL);
+	return batch_commit(b, q == NFCT_Q_GET ? ct : NULL);
 }
 
 int ext_batch_add_delete_of(struct nfct_ext_batch *b,
 			    const struct nlmsghdr *dump)
 {
-	union { char buf[REQ_MAX]; struct nlmsghdr align; } u;
 	const struct nfgenmsg *g = mnl_nlmsg_get_payload(dump);
 	const struct nlattr *a;
 	struct nlmsghdr *nlh;
@@ -306,7 +309,11 @@ int ext_batch_add_delete_of(struct nfct_ext_batch *b,
 		errno = EBADMSG;
 		return -1;
 	}
-	nlh = ext_msg_start(u.buf, sizeof(u.buf), NFNL_SUBSYS_CTNETLINK,
+	nlh = batch_reserve(b);
+	if (nlh == NULL)
+		return -1;
+	/* only the headers are cleared: the attributes are copied over */
+	nlh = ext_msg_start(nlh, NLMSG_SPACE(sizeof(*g)), NFNL_SUBSYS_CTNETLINK,
 			    IPCTNL_MSG_CT_DELETE, NLM_F_REQUEST | NLM_F_ACK,
 			    g->nfgen_family);
 	/* The kernel finds the entry by tuple and zone; the id makes sure
@@ -316,14 +323,16 @@ int ext_batch_add_delete_of(struct nfct_ext_batch *b,
 
 		if (type != CTA_TUPLE_ORIG && type != CTA_ZONE && type != CTA_ID)
 			continue;
-		if (nlh->nlmsg_len + NLA_ALIGN(a->nla_len) > sizeof(u.buf)) {
+		if (nlh->nlmsg_len + NLA_ALIGN(a->nla_len) > REQ_MAX) {
 			errno = EMSGSIZE;
 			return -1;
 		}
 		memcpy((char *)nlh + nlh->nlmsg_len, a, a->nla_len);
+		memset((char *)nlh + nlh->nlmsg_len + a->nla_len, 0,
+		       NLA_ALIGN(a->nla_len) - a->nla_len);
 		nlh->nlmsg_len += NLA_ALIGN(a->nla_len);
 	}
-	return batch_append(b, nlh, NULL);
+	return batch_commit(b, NULL);
 }
 
 /* ---- sending ---------------------------------------------------------- */

@@ -290,6 +290,7 @@ static void test_bulk_delete_million(void **state)
 	struct nfct_handle *h;
 	unsigned int deleted = 0;
 	uint32_t family = AF_UNSPEC, entries = 0;
+	int failed;
 
 	(void)state;
 	if (ext_read_long("/proc/sys/net/netfilter/nf_conntrack_max") < MILLION) {
@@ -301,7 +302,18 @@ static void test_bulk_delete_million(void **state)
 	h = nfct_open(CONNTRACK, 0);
 	assert_non_null(h);
 	ext_big_rcvbuf(h);
-	assert_int_equal(ext_populate(h, 0, MILLION, mark_tenth), 0);
+	failed = ext_populate(h, 0, MILLION, mark_tenth);
+	/* The limit is host-wide: another program (bench/run.sh) may put
+	 * it back down while the table fills; the kernel then refuses
+	 * creations with ENOMEM. That is no fault of ours. */
+	if (failed > 0 &&
+	    ext_read_long("/proc/sys/net/netfilter/nf_conntrack_max") < MILLION) {
+		nfct_query(h, NFCT_Q_FLUSH, &family);
+		if (test_in_ci())
+			fail_msg("nf_conntrack_max lowered during the test");
+		skip();
+	}
+	assert_int_equal(failed, 0);
 	assert_int_equal(nfct_ext_stats_count(h, &entries, NULL), 0);
 	assert_int_equal(entries, MILLION);
 
@@ -328,6 +340,9 @@ static void test_bulk_delete_million(void **state)
 	assert_int_equal(c.n[8], 0);
 	assert_int_equal(c.n[1], MILLION - 2 * (MILLION / 10));
 	assert_int_equal(c.other, 0);
+	/* emptied now rather than by the namespace's teardown, which
+	 * would slow down whatever uses the shared hash table next */
+	assert_int_equal(nfct_query(h, NFCT_Q_FLUSH, &family), 0);
 	nfct_close(h);
 }
 
