@@ -221,6 +221,9 @@ static int batch_grow(struct nfct_ext_batch *b, size_t bytes)
 		p = realloc(b->buf, c);
 		if (p == NULL)
 			return -1;
+		/* libmnl leaves attribute padding as it finds it: never
+		 * send uninitialised heap bytes (valgrind, tests/ext) */
+		memset(p + b->cap, 0, c - b->cap);
 		b->buf = p;
 		b->cap = c;
 	}

@@ -27,9 +27,13 @@ static uint32_t seq;
 static struct nlmsghdr *start(void *buf, uint16_t type, uint16_t flags,
 			      uint8_t family)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct nfgenmsg *g;
 
+	/* callers' buffers are MNL_SOCKET_BUFFER_SIZE: libmnl leaves
+	 * attribute padding as it was, and valgrind checks what is sent */
+	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
+	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nlh->nlmsg_seq = ++seq;

@@ -89,7 +89,7 @@ static void test_batch_errors(void **state)
 {
 	struct nfct_handle *h;
 	struct nfct_ext_batch *b;
-	struct nf_conntrack *ct, *got;
+	struct nf_conntrack *ct, *got, *empty;
 	int idx[8];
 
 	(void)state;
@@ -152,7 +152,9 @@ static void test_batch_errors(void **state)
 	assert_int_equal(nfct_ext_batch_add(NULL, NFCT_Q_CREATE, ct), -1);
 	assert_int_equal(nfct_ext_batch_add(b, NFCT_Q_DUMP, ct), -1);
 	assert_int_equal(errno, EOPNOTSUPP);
-	assert_int_equal(nfct_ext_batch_add(b, NFCT_Q_CREATE, nfct_new()), -1);
+	empty = nfct_new();
+	assert_int_equal(nfct_ext_batch_add(b, NFCT_Q_CREATE, empty), -1);
+	nfct_destroy(empty);
 	assert_int_equal(nfct_ext_batch_send(NULL, b), -1);
 	nfct_ext_batch_free(b);
 	nfct_ext_batch_free(NULL);
@@ -309,6 +311,7 @@ static void test_bulk_delete_million(void **state)
 	if (failed > 0 &&
 	    ext_read_long("/proc/sys/net/netfilter/nf_conntrack_max") < MILLION) {
 		nfct_query(h, NFCT_Q_FLUSH, &family);
+		nfct_close(h);
 		if (test_in_ci())
 			fail_msg("nf_conntrack_max lowered during the test");
 		skip();

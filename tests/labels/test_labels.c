@@ -230,7 +230,7 @@ static void test_default_path(void **state)
 			fail_msg("cannot make a mount namespace");
 		skip();
 	}
-	assert_int_equal(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	assert_int_equal(mount(NULL, "/", "none", MS_REC | MS_PRIVATE, NULL), 0);
 	/* parent of the default file's directory: /etc for /etc/xtables/.. */
 	snprintf(parent, sizeof(parent), "%s", def);
 	for (int i = 0; i < 2; i++) {
