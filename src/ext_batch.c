@@ -567,7 +567,9 @@ static size_t send_chunk(struct nfct_handle *h)
 static uint32_t number_window(struct nfct_handle *h, struct nfct_ext_batch *b,
 			      unsigned int i, unsigned int j)
 {
-	uint32_t base = h->seq + 1;
+	/* Far from the numbers nfct_query() takes next: answers left in
+	 * the socket by a failed batch cannot pass for its replies. */
+	uint32_t base = h->seq + 1 + (1u << 30);
 
 	if (base == 0 || base + (j - i) < base)
 		base = 1;	/* 0 marks events: never use it */

@@ -19,7 +19,8 @@ extern "C" {
 /* ---- batched requests (ext_batch.c) ---------------------------------- */
 
 /*
- * Opaque: requests queued to go to the kernel in one sendmsg(). From
+ * Opaque: requests queued to go to the kernel together, many per
+ * datagram and many datagrams per system call. From
  * nfct_ext_batch_new(), released by nfct_ext_batch_free().
  */
 struct nfct_ext_batch;
