@@ -149,7 +149,8 @@ struct nlmsghdr *ext_msg_start(void *buf, size_t size, uint8_t subsys,
  * nfct_ext_batch_new - allocate an empty batch of requests
  *
  * Returns the batch, or NULL (errno ENOMEM). Free it with
- * nfct_ext_batch_free().
+ * nfct_ext_batch_free(). The first nfct_ext_batch_send() adds about
+ * 0.5 MiB of receive buffers, kept until then for the next rounds.
  */
 NFCT_EXPORT struct nfct_ext_batch *nfct_ext_batch_new(void)
 {
