@@ -58,11 +58,13 @@ meson test -C "$build" --print-errorlogs --timeout-multiplier 10 \
 
 asan=${ASAN_BUILD:-build-asan}
 echo "==> configuring $asan (AddressSanitizer + UndefinedBehaviorSanitizer)"
+# Warnings were checked by the plain build; with sanitizers gcc adds
+# false positives (-Wformat-overflow, -Warray-bounds), so no -Werror.
 if [ -f "$asan/build.ninja" ]; then
-	meson configure "$asan" -Dwerror=true -Dtests=true \
+	meson configure "$asan" -Dwerror=false -Dtests=true \
 		-Db_sanitize=address,undefined -Db_lundef=false
 else
-	meson setup "$asan" -Dwerror=true -Dtests=true \
+	meson setup "$asan" -Dwerror=false -Dtests=true \
 		-Db_sanitize=address,undefined -Db_lundef=false
 fi
 ninja -C "$asan"
