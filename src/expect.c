@@ -199,7 +199,12 @@ NFCT_EXPORT void nfexp_set_attr_u8(struct nf_expect *exp,
 				   const enum nf_expect_attr type,
 				   uint8_t value)
 {
-	nfexp_set_attr(exp, type, &value);
+	/* a wider attribute reads 4 bytes: never past our variable
+	 * (ASan, tests/expect); zero above the value */
+	unsigned char b[4] = { 0 };
+
+	memcpy(b, &value, sizeof(value));
+	nfexp_set_attr(exp, type, b);
 }
 
 /**
@@ -214,7 +219,10 @@ NFCT_EXPORT void nfexp_set_attr_u16(struct nf_expect *exp,
 				    const enum nf_expect_attr type,
 				    uint16_t value)
 {
-	nfexp_set_attr(exp, type, &value);
+	unsigned char b[4] = { 0 };	/* as in nfexp_set_attr_u8() */
+
+	memcpy(b, &value, sizeof(value));
+	nfexp_set_attr(exp, type, b);
 }
 
 /**

@@ -240,8 +240,14 @@ NFCT_EXPORT int nfct_nlmsg_build_filter(struct nlmsghdr *nlh,
 /* Is @data a filter object rather than a pointer to a family? */
 int filter_dump_is(const void *data)
 {
+	const union { uint32_t u; unsigned char b[4]; } want = { FILTER_DUMP_TAG };
 	uint32_t tag;
 
+	/* 1.0.9 callers may pass a uint8_t family: look at one byte
+	 * first (a family is below AF_MAX, the tag's first byte is not),
+	 * never past it (ASan, tests/query) */
+	if (*(const unsigned char *)data != want.b[0])
+		return 0;
 	memcpy(&tag, data, sizeof(tag));
 	return tag == FILTER_DUMP_TAG;
 }

@@ -254,10 +254,12 @@ struct nlmsghdr *exp_query_build(void *buf, size_t size,
 /* ---- expectations (expect.c) --------------------------------------- */
 
 /* The leading part of struct nf_conntrack: attribute bits and orig tuple. */
+/* Aligned like struct nf_conntrack: nfexp_get_attr() hands these out as
+ * conntrack objects (UBSan: misaligned access, tests/expect). */
 struct ct_head {
 	uint32_t set[ATTR_SET_WORDS];
 	struct nfct_tuple orig;
-};
+} __attribute__((aligned(_Alignof(struct nf_conntrack))));
 
 _Static_assert(offsetof(struct nf_conntrack, set) == offsetof(struct ct_head, set) &&
 	       offsetof(struct nf_conntrack, orig) == offsetof(struct ct_head, orig),
