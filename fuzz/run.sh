@@ -55,7 +55,8 @@ for t in "${targets[@]}"; do
 	done
 	if [ ${#seeds[@]} -gt 0 ]; then
 		echo "==> $t: replaying committed inputs"
-		if ! "$bin" -runs=0 "${seeds[@]}" >"$out/$t.replay.log" 2>&1; then
+		if ! "$bin" -runs=0 -artifact_prefix="$crash/" "${seeds[@]}" \
+			>"$out/$t.replay.log" 2>&1; then
 			tail -40 "$out/$t.replay.log"
 			echo "FAIL $t: a committed input fails" | tee -a "$out/summary.txt"
 			fail=1
