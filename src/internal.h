@@ -78,12 +78,16 @@ enum { DIR_ORIG = 0, DIR_REPL = 1 };
 /* Number of 32-bit words in the attribute set bitmap. */
 #define ATTR_SET_WORDS ((ATTR_MAX + 31) / 32)
 
+/*
+ * The fields most objects carry (a dump's tuples, status, timeout, mark,
+ * id, protocol state) come first and the rarely set ones last, so that
+ * copies of the usual object move only the head (see copy.c).
+ */
 struct nf_conntrack {
 	uint32_t set[ATTR_SET_WORDS];	/* which attributes are set */
 
 	struct nfct_tuple orig;
 	struct nfct_tuple repl;
-	struct nfct_tuple master;
 
 	uint32_t status;
 	uint32_t timeout;
@@ -117,6 +121,16 @@ struct nf_conntrack {
 			uint64_t dccp_handshake_seq;
 		};
 	};
+	/* end of the head: CT_HEAD_END */
+
+	/* kernel-reported, set in dumps with accounting/timestamps on */
+	struct nfct_counters counters[2];
+	uint64_t timestamp_start;
+	uint64_t timestamp_stop;
+	uint64_t timestamp_event;
+	/* end of the middle part: CT_MID_END */
+
+	struct nfct_tuple master;
 
 	/* NAT: the IPv4 address uses the first word, like union nfct_addr */
 	union nfct_addr snat_addr;
@@ -125,11 +139,6 @@ struct nf_conntrack {
 	uint16_t dnat_port;		/* network order */
 
 	struct nfct_seqadj seqadj[2];
-	struct nfct_counters counters[2];
-
-	uint64_t timestamp_start;
-	uint64_t timestamp_stop;
-	uint64_t timestamp_event;
 
 	uint32_t synproxy_isn;
 	uint32_t synproxy_its;
@@ -144,6 +153,12 @@ struct nf_conntrack {
 	struct nfct_bitmask *connlabels;
 	struct nfct_bitmask *connlabels_mask;
 };
+
+#define CT_HEAD_END offsetof(struct nf_conntrack, counters)
+#define CT_MID_END offsetof(struct nf_conntrack, master)
+
+/* Programs reserve the original's nfct_maxsize() for an object. */
+_Static_assert(sizeof(struct nf_conntrack) <= 392, "object larger than 392");
 
 /* ---- the attribute table (attr.c) ---------------------------------- */
 
