@@ -46,6 +46,9 @@ _Static_assert(ATTR_SET_WORDS == 3, "the masks below have three words");
 #define REPL_PORTS(w) (W(ATTR_REPL_PORT_SRC, w) | W(ATTR_REPL_PORT_DST, w))
 #define ICMP(w) (W(ATTR_ICMP_ID, w) | W(ATTR_ICMP_CODE, w) | \
 		 W(ATTR_ICMP_TYPE, w))
+#define FAST(w) (ALL(w) | ORIG_PORTS(w) | REPL_PORTS(w) | ICMP(w))
+#define HEAP(w) (W(ATTR_SECCTX, w) | W(ATTR_CONNLABELS, w) | \
+		 W(ATTR_CONNLABELS_MASK, w))
 /*
  * Set in one object only, with MASK or STRICT: for these the unset one
  * counts as 0 (so a 0 still matches); the others do not match.
@@ -249,6 +252,55 @@ static bool cmp_set(const struct nf_conntrack *ct1,
 	return true;
 }
 
+/*
+ * The equal objects' shortcut for NFCT_CMP_ALL. Every attribute it
+ * may compare (ports and ICMP ones included) set in both objects or in
+ * neither, none of them on the heap, and the bytes from the original
+ * tuple to the protocol state equal: then every value compared is
+ * equal (the status too, which only needs to be contained), whatever
+ * the flags. False means "not known", not "different".
+ */
+static const uint32_t m_fast[] = MASK3(FAST);
+static const uint32_t m_heap[] = MASK3(HEAP);
+
+typedef uint8_t v16 __attribute__((vector_size(16), aligned(1)));
+
+#define FAST_START offsetof(struct nf_conntrack, orig)
+#define FAST_CHUNKS ((offsetof(struct nf_conntrack, tcp_state) + 1 - \
+		      FAST_START + 15) / 16)
+_Static_assert(FAST_START + FAST_CHUNKS * 16 <= sizeof(struct nf_conntrack),
+	       "the shortcut reads inside the object");
+_Static_assert(offsetof(struct nf_conntrack, status) > FAST_START &&
+	       offsetof(struct nf_conntrack, id) > FAST_START &&
+	       offsetof(struct nf_conntrack, zone) < offsetof(struct nf_conntrack, tcp_state) &&
+	       offsetof(struct nf_conntrack, repl) < offsetof(struct nf_conntrack, tcp_state),
+	       "the compared fields lie between the orig tuple and the state");
+
+static inline bool same_all(const struct nf_conntrack *ct1,
+			    const struct nf_conntrack *ct2)
+{
+	const char *a = (const char *)ct1 + FAST_START;
+	const char *b = (const char *)ct2 + FAST_START;
+	v16 acc = { 0 };
+	uint64_t lo, hi;
+
+	for (int w = 0; w < ATTR_SET_WORDS; w++)
+		if (((ct1->set[w] ^ ct2->set[w]) & m_fast[w]) |
+		    (ct1->set[w] & m_heap[w]))
+			return false;
+#pragma GCC unroll 16
+	for (size_t i = 0; i < FAST_CHUNKS * 16; i += 16) {
+		v16 x, y;
+
+		memcpy(&x, a + i, 16);
+		memcpy(&y, b + i, 16);
+		acc |= x ^ y;
+	}
+	memcpy(&lo, &acc, 8);
+	memcpy(&hi, (char *)&acc + 8, 8);
+	return (lo | hi) == 0;
+}
+
 /**
  * nfct_cmp - compare two conntrack objects
  * @ct1: first object (the mask, with NFCT_CMP_MASK)
@@ -279,7 +331,7 @@ NFCT_EXPORT int nfct_cmp(const struct nf_conntrack *ct1,
 		return 0;
 	}
 	if ((flags & ~(NFCT_CMP_MASK | NFCT_CMP_STRICT)) == NFCT_CMP_ALL)
-		return cmp_set(ct1, ct2, flags, m_all);
+		return same_all(ct1, ct2) || cmp_set(ct1, ct2, flags, m_all);
 	if ((flags & NFCT_CMP_ORIG) && !cmp_set(ct1, ct2, flags, m_orig))
 		return 0;
 	if ((flags & NFCT_CMP_REPL) && !cmp_set(ct1, ct2, flags, m_repl))
