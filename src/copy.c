@@ -39,7 +39,8 @@ copy_bytes(struct nf_conntrack *dst, const struct nf_conntrack *src, size_t n)
 /*
  * The attributes stored (partly) past the head, and past the middle
  * part, of the object (see struct nf_conntrack); heap ones count as
- * past both. Filled once from attr_table[] when the library loads.
+ * past both. Filled once from attr_table[] when the library loads,
+ * before any program code that links it can run.
  */
 static uint32_t past_head[ATTR_SET_WORDS];
 static uint32_t past_mid[ATTR_SET_WORDS];

@@ -179,9 +179,11 @@ static inline void store_inline(void *p, const void *value, int kind)
 	}
 }
 
-/* The body of nfct_set_attr_l(), inline in nfct_set_attr() too. */
-static inline void set_attr(struct nf_conntrack *ct, int type,
-			    const void *value, size_t len)
+/* The general setter: errors, strings, heap values, ICMP side effects. */
+static __attribute__((noinline)) void set_attr_slow(struct nf_conntrack *ct,
+						    int type,
+						    const void *value,
+						    size_t len)
 {
 	const struct attr_desc *d;
 
@@ -218,6 +220,81 @@ static inline void set_attr(struct nf_conntrack *ct, int type,
 	default:
 		break;
 	}
+}
+
+/*
+ * What the public setter does with each attribute, next to the value's
+ * offset and set bit so that the common case reads one small entry: a
+ * move of a known width, only marking it set (AF_NOSET), or the general
+ * path (SK_SLOW; also what an entry holds before the table is filled).
+ */
+enum { SK_SLOW, SK_MARK, SK_1, SK_2, SK_4, SK_8, SK_16 };
+
+static struct {
+	uint16_t offset;	/* of the value in struct nf_conntrack */
+	uint16_t kind;		/* SK_* */
+	uint32_t bit;		/* the attribute's bit in its set word */
+} set_desc[ATTR_MAX];
+
+__attribute__((constructor)) static void set_desc_init(void)
+{
+	static const uint8_t by_kind[] = {
+		[AK_U8] = SK_1, [AK_U16] = SK_2, [AK_U32] = SK_4,
+		[AK_U64] = SK_8, [AK_BYTES] = SK_16,
+	};
+
+	for (int t = 0; t < ATTR_MAX; t++) {
+		const struct attr_desc *d = &attr_table[t];
+		uint32_t k = SK_SLOW;
+
+		if (d->flags & AF_NOSET)
+			k = SK_MARK;
+		else if (d->kind <= AK_BYTES && !is_icmp(t))
+			k = by_kind[d->kind];
+		set_desc[t].offset = d->offset;
+		set_desc[t].kind = k;
+		set_desc[t].bit = 1u << (t & 31);
+	}
+}
+
+/* The body of nfct_set_attr_l(), inline in nfct_set_attr() too. */
+static inline void set_attr(struct nf_conntrack *ct, int type,
+			    const void *value, size_t len)
+{
+	char *p;
+
+	if (unlikely((unsigned)type >= ATTR_MAX))
+		goto slow;
+	if (unlikely(ct == NULL))
+		goto slow;
+	if (unlikely(value == NULL))
+		goto slow;
+	p = (char *)ct + set_desc[(unsigned)type].offset;
+	switch (set_desc[(unsigned)type].kind) {
+	case SK_MARK:
+		break;
+	case SK_1:
+		memcpy(p, value, 1);
+		break;
+	case SK_2:
+		memcpy(p, value, 2);
+		break;
+	case SK_4:
+		memcpy(p, value, 4);
+		break;
+	case SK_8:
+		memcpy(p, value, 8);
+		break;
+	case SK_16:
+		memcpy(p, value, 16);
+		break;
+	default:
+		goto slow;
+	}
+	ct->set[(unsigned)type >> 5] |= set_desc[(unsigned)type].bit;
+	return;
+slow:
+	set_attr_slow(ct, type, value, len);
 }
 
 /**
