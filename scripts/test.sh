@@ -79,3 +79,21 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 echo "==> fuzzing (${FUZZ_SECONDS:-30} s per target)"
 fuzz/run.sh "${FUZZ_SECONDS:-30}"
 cat "${FUZZ_BUILD:-build-fuzz}/summary.txt"
+
+# One closing line over every stage's meson test log (plain, valgrind,
+# sanitizers); a failure above has already stopped the script.
+python3 - "$build/meson-logs/testlog.json" "$build/meson-logs/testlog-valgrind.json" \
+	"$asan/meson-logs/testlog.json" <<'PY'
+import json, sys
+ok = bad = skip = 0
+for path in sys.argv[1:]:
+    for line in open(path):
+        r = json.loads(line)["result"]
+        if r in ("OK", "EXPECTEDFAIL"):
+            ok += 1
+        elif r == "SKIP":
+            skip += 1
+        else:
+            bad += 1
+print(f"{ok} passed, {bad} failed, {skip} skipped")
+PY
