@@ -451,6 +451,15 @@ static bool attr_len_ok(const struct nlattr *a, size_t min)
 	return mnl_attr_get_payload_len(a) >= min;
 }
 
+/* Read a big-endian 32-bit attribute; false if it is too short. */
+static bool get_be32(const struct nlattr *a, uint32_t *v)
+{
+	if (!attr_len_ok(a, sizeof(*v)))
+		return false;
+	*v = ntohl(mnl_attr_get_u32(a));
+	return true;
+}
+
 /**
  * nfexp_nlmsg_parse - fill an expectation from a ctnetlink message
  * @nlh: an IPCTNL_MSG_EXP_* message
@@ -491,15 +500,13 @@ NFCT_EXPORT int nfexp_nlmsg_parse(const struct nlmsghdr *nlh,
 			attr = ATTR_EXP_MASK;
 			break;
 		case CTA_EXPECT_TIMEOUT:
-			if (!attr_len_ok(a, 4))
+			if (!get_be32(a, &exp->timeout))
 				goto bad;
-			exp->timeout = ntohl(mnl_attr_get_u32(a));
 			attr = ATTR_EXP_TIMEOUT;
 			break;
 		case CTA_EXPECT_ID:
-			if (!attr_len_ok(a, 4))
+			if (!get_be32(a, &exp->id))
 				goto bad;
-			exp->id = ntohl(mnl_attr_get_u32(a));
 			break;
 		case CTA_EXPECT_ZONE:
 			if (!attr_len_ok(a, 2))
@@ -508,15 +515,13 @@ NFCT_EXPORT int nfexp_nlmsg_parse(const struct nlmsghdr *nlh,
 			attr = ATTR_EXP_ZONE;
 			break;
 		case CTA_EXPECT_FLAGS:
-			if (!attr_len_ok(a, 4))
+			if (!get_be32(a, &exp->flags))
 				goto bad;
-			exp->flags = ntohl(mnl_attr_get_u32(a));
 			attr = ATTR_EXP_FLAGS;
 			break;
 		case CTA_EXPECT_CLASS:
-			if (!attr_len_ok(a, 4))
+			if (!get_be32(a, &exp->class))
 				goto bad;
-			exp->class = ntohl(mnl_attr_get_u32(a));
 			attr = ATTR_EXP_CLASS;
 			break;
 		case CTA_EXPECT_HELP_NAME:

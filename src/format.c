@@ -520,27 +520,40 @@ static void plain_zone(struct fbuf *b, const char *label, size_t n,
 	put_char(b, ' ');
 }
 
+/*
+ * The next label set in @m, from bit *@bit on, that @map has a non-empty
+ * name for; *@bit moves past it. NULL when there is none.
+ */
+static const char *next_label(const struct nfct_bitmask *m,
+			      struct nfct_labelmap *map, unsigned int *bit)
+{
+	for (; m != NULL && *bit < m->words * 32; (*bit)++) {
+		const char *name;
+
+		if (!(m->bits[*bit / 32] & (1u << (*bit % 32))))
+			continue;
+		name = nfct_labelmap_get_name(map, *bit);
+		if (name != NULL && name[0] != '\0') {
+			(*bit)++;
+			return name;
+		}
+	}
+	return NULL;
+}
+
 /* "labels=a,b " with the names the map knows; see plain_finish(). */
 static void plain_labels(struct fbuf *b, const struct nf_conntrack *ct,
 			 struct nfct_labelmap *map)
 {
 	const struct nfct_bitmask *m = ct->connlabels;
+	const char *name;
 
 	PUT_LIT(b, "labels=");
-	if (m != NULL) {
-		for (unsigned int i = 0; i < m->words * 32; i++) {
-			const char *name;
-
-			if (!(m->bits[i / 32] & (1u << (i % 32))))
-				continue;
-			name = nfct_labelmap_get_name(map, i);
-			if (name == NULL || name[0] == '\0')
-				continue;
-			if (fbuf_full(b))
-				break;
-			put_str(b, name);
-			put_char(b, ',');
-		}
+	for (unsigned int i = 0; (name = next_label(m, map, &i)) != NULL;) {
+		if (fbuf_full(b))
+			break;
+		put_str(b, name);
+		put_char(b, ',');
 	}
 	/* The last separator (or the '=') becomes the field's blank. */
 	if (b->len - 1 < b->size)
@@ -748,23 +761,15 @@ static void xml_labels(struct fbuf *b, const struct nf_conntrack *ct,
 		       struct nfct_labelmap *map)
 {
 	const struct nfct_bitmask *m = ct->connlabels;
+	const char *name;
 
 	PUT_LIT(b, "<labels>");
-	if (m != NULL) {
-		for (unsigned int i = 0; i < m->words * 32; i++) {
-			const char *name;
-
-			if (!(m->bits[i / 32] & (1u << (i % 32))))
-				continue;
-			name = nfct_labelmap_get_name(map, i);
-			if (name == NULL || name[0] == '\0')
-				continue;
-			if (fbuf_full(b))
-				break;
-			PUT_LIT(b, "<label>");
-			put_str(b, name);
-			PUT_LIT(b, "</label>");
-		}
+	for (unsigned int i = 0; (name = next_label(m, map, &i)) != NULL;) {
+		if (fbuf_full(b))
+			break;
+		PUT_LIT(b, "<label>");
+		put_str(b, name);
+		PUT_LIT(b, "</label>");
 	}
 	PUT_LIT(b, "</labels>");
 }
