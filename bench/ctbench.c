@@ -14,8 +14,12 @@
  *                            subscribed, stop after IDLE_MS without events
  *   ctbench obj OP ITERS     object operation OP, ITERS times:
  *                            new, copy, cmp, set, get (set/get: every
- *                            attribute the reference knows, once each);
- *                            setloop, getloop: the same loops calling a
+ *                            attribute the reference knows and the
+ *                            setter stores inline, once each; get on an
+ *                            object where all of them are set), getunset
+ *                            (every attribute of an empty object: the
+ *                            ENODATA path); setloop, getloop,
+ *                            getunsetloop: the same loops calling a
  *                            function that does nothing (the caller's
  *                            share of the set/get counts)
  *   ctbench maxsize          print nfct_maxsize()
@@ -246,6 +250,7 @@ static const void *(*volatile dummy_get)(const struct nf_conntrack *,
 static int objects(const char *op, unsigned long iters)
 {
 	struct nf_conntrack *a = sample(), *b = sample();
+	struct nf_conntrack *full = nfct_new(), *empty = nfct_new();
 	unsigned char val[64];
 	unsigned long sink = 0;
 	int attrs[BENCH_ATTR_MAX], n = 0;
@@ -255,6 +260,9 @@ static int objects(const char *op, unsigned long iters)
 	for (int t = 0; t < BENCH_ATTR_MAX; t++)
 		if (plain_attr(t))
 			attrs[n++] = t;
+	/* get measures reading set attributes; getunset the unset ones */
+	for (int k = 0; k < n; k++)
+		nfct_set_attr(full, attrs[k], val);
 	if (strcmp(op, "new") == 0) {
 		for (unsigned long i = 0; i < iters; i++) {
 			struct nf_conntrack *ct = nfct_new();
@@ -273,16 +281,24 @@ static int objects(const char *op, unsigned long iters)
 				nfct_set_attr(b, attrs[k], val);
 	} else if (strcmp(op, "get") == 0) {
 		for (unsigned long i = 0; i < iters; i++)
+			for (int k = 0; k < n; k++)
+				sink += nfct_get_attr(full, attrs[k]) != NULL;
+	} else if (strcmp(op, "getunset") == 0) {
+		for (unsigned long i = 0; i < iters; i++)
 			for (int t = 0; t < BENCH_ATTR_MAX; t++)
-				sink += nfct_get_attr(a, t) != NULL;
+				sink += nfct_get_attr(empty, t) != NULL;
 	} else if (strcmp(op, "setloop") == 0) {
 		for (unsigned long i = 0; i < iters; i++)
 			for (int k = 0; k < n; k++)
 				dummy_set(b, attrs[k], val);
 	} else if (strcmp(op, "getloop") == 0) {
 		for (unsigned long i = 0; i < iters; i++)
+			for (int k = 0; k < n; k++)
+				sink += dummy_get(full, attrs[k]) != NULL;
+	} else if (strcmp(op, "getunsetloop") == 0) {
+		for (unsigned long i = 0; i < iters; i++)
 			for (int t = 0; t < BENCH_ATTR_MAX; t++)
-				sink += dummy_get(a, t) != NULL;
+				sink += dummy_get(empty, t) != NULL;
 	} else {
 		fprintf(stderr, "unknown op %s\n", op);
 		return 2;
@@ -290,6 +306,8 @@ static int objects(const char *op, unsigned long iters)
 	printf("%lu\n", sink);
 	nfct_destroy(a);
 	nfct_destroy(b);
+	nfct_destroy(full);
+	nfct_destroy(empty);
 	return 0;
 }
 
@@ -298,12 +316,13 @@ static int op_calls(const char *op)
 {
 	int n = 0;
 
-	if (strcmp(op, "set") == 0 || strcmp(op, "setloop") == 0) {
+	if (strcmp(op, "set") == 0 || strcmp(op, "setloop") == 0 ||
+	    strcmp(op, "get") == 0 || strcmp(op, "getloop") == 0) {
 		for (int t = 0; t < BENCH_ATTR_MAX; t++)
 			n += plain_attr(t);
 		return n;
 	}
-	if (strcmp(op, "get") == 0 || strcmp(op, "getloop") == 0)
+	if (strcmp(op, "getunset") == 0 || strcmp(op, "getunsetloop") == 0)
 		return BENCH_ATTR_MAX;
 	return 1;
 }

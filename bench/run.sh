@@ -124,7 +124,7 @@ if command -v valgrind >/dev/null; then
 
 	echo "(5) objects: user-space instructions per operation, callgrind"
 	printf "  %-34s %12s %12s %8s\n" "" ours reference ratio
-	for op in new copy cmp set get setloop getloop; do
+	for op in new copy cmp set get setloop getloop getunset getunsetloop; do
 		iters=20000
 		case $op in set*|get*) iters=2000 ;; esac
 		calls=$("$B/ctbench" calls $op)
@@ -147,6 +147,8 @@ if command -v valgrind >/dev/null; then
 	row "nfct_set_attr, library's part" "$(net set ours)" "$(rn set)" 0.5
 	row "nfct_get_attr, with caller's loop" "$(cat $T/obj.get.ours)" "$(rr get)"
 	row "nfct_get_attr, library's part" "$(net get ours)" "$(rn get)" 0.5
+	# unset attributes (the ENODATA path) measured apart from set ones
+	row "nfct_get_attr unset, lib's part" "$(net getunset ours)" "$(rn getunset)" 1
 else
 	echo "(2), (5): valgrind not installed, callgrind counts skipped"
 fi

@@ -9,6 +9,15 @@
 #include "internal.h"
 
 /*
+ * Getters report unset attributes through errno, and programs probe
+ * for them all the time: reach errno's address through the GOT rather
+ * than through a PLT stub (one jump less per probe).
+ */
+#if defined(__GLIBC__) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+extern int *__errno_location(void) __attribute__((noplt));
+#endif
+
+/*
  * One destroyed object is kept for the next nfct_new(): programs that
  * create and destroy an object per message (the libmnl pattern) then
  * cost no allocator round trip. An atomic exchange keeps it thread-safe.
@@ -462,18 +471,9 @@ NFCT_EXPORT void nfct_set_attr_u64(struct nf_conntrack *ct,
 	set_scalar(ct, type, &value, sizeof(value));
 }
 
-/**
- * nfct_get_attr - get a pointer to an attribute's value
- * @ct: the object
- * @type: attribute (ATTR_*)
- *
- * Returns a pointer into the object, valid until the attribute changes
- * or the object is destroyed; NULL if the attribute is unknown (errno
- * EINVAL) or not set (errno ENODATA). ATTR_CONNLABELS returns the
- * struct nfct_bitmask pointer itself.
- */
-NFCT_EXPORT const void *nfct_get_attr(const struct nf_conntrack *ct,
-				      const enum nf_conntrack_attr type)
+/* nfct_get_attr() for errors, unset attributes and heap values. */
+static __attribute__((noinline)) const void *
+get_attr_slow(const struct nf_conntrack *ct, int type)
 {
 	const char *slot;
 
@@ -489,6 +489,56 @@ NFCT_EXPORT const void *nfct_get_attr(const struct nf_conntrack *ct,
 	if (likely(attr_table[type].size != 0))
 		return slot;
 	return *(const void *const *)slot;
+}
+
+/*
+ * Where an attribute's value is, for the getter's fast path: the
+ * value's offset, the attribute's set word and bit. The bit is 0 for
+ * heap values, so that a set inline value costs one test; every field
+ * is 0 before the table is filled, and the general path answers then.
+ */
+static struct {
+	uint16_t offset;
+	uint8_t word;
+	uint8_t inline_value;	/* 1: value in the object, 0: heap value */
+	uint32_t bit;
+} get_desc[ATTR_MAX];
+
+__attribute__((constructor)) static void get_desc_init(void)
+{
+	for (int t = 0; t < ATTR_MAX; t++) {
+		get_desc[t].offset = attr_table[t].offset;
+		get_desc[t].word = t >> 5;
+		get_desc[t].inline_value = attr_table[t].size != 0;
+		get_desc[t].bit = attr_table[t].size ? 1u << (t & 31) : 0;
+	}
+}
+
+/**
+ * nfct_get_attr - get a pointer to an attribute's value
+ * @ct: the object
+ * @type: attribute (ATTR_*)
+ *
+ * Returns a pointer into the object, valid until the attribute changes
+ * or the object is destroyed; NULL if the attribute is unknown (errno
+ * EINVAL) or not set (errno ENODATA). ATTR_CONNLABELS returns the
+ * struct nfct_bitmask pointer itself.
+ */
+NFCT_EXPORT const void *nfct_get_attr(const struct nf_conntrack *ct,
+				      const enum nf_conntrack_attr type)
+{
+	if (likely((unsigned)type < ATTR_MAX && ct != NULL)) {
+		unsigned int t = type;
+
+		if (likely(ct->set[get_desc[t].word] & get_desc[t].bit))
+			return (const char *)ct + get_desc[t].offset;
+		/* an inline value not set: probing for those is common */
+		if (likely(get_desc[t].inline_value)) {
+			errno = ENODATA;
+			return NULL;
+		}
+	}
+	return get_attr_slow(ct, type);
 }
 
 /*
