@@ -47,8 +47,8 @@ _Static_assert(ATTR_SET_WORDS == 3, "the masks below have three words");
 #define ICMP(w) (W(ATTR_ICMP_ID, w) | W(ATTR_ICMP_CODE, w) | \
 		 W(ATTR_ICMP_TYPE, w))
 #define FAST(w) (ALL(w) | ORIG_PORTS(w) | REPL_PORTS(w) | ICMP(w))
-#define HEAP(w) (W(ATTR_SECCTX, w) | W(ATTR_CONNLABELS, w) | \
-		 W(ATTR_CONNLABELS_MASK, w))
+#define SLOW(w) (W(ATTR_SECCTX, w) | W(ATTR_CONNLABELS, w) | \
+		 W(ATTR_CONNLABELS_MASK, w) | W(ATTR_ZONE, w))
 /*
  * Set in one object only, with MASK or STRICT: for these the unset one
  * counts as 0 (so a 0 still matches); the others do not match.
@@ -255,26 +255,27 @@ static bool cmp_set(const struct nf_conntrack *ct1,
 /*
  * The equal objects' shortcut for NFCT_CMP_ALL. Every attribute it
  * may compare (ports and ICMP ones included) set in both objects or in
- * neither, none of them on the heap, and the bytes from the original
- * tuple to the protocol state equal: then every value compared is
- * equal (the status too, which only needs to be contained), whatever
- * the flags. False means "not known", not "different".
+ * neither, none of them on the heap or outside the range below (the
+ * old zone), and the bytes from the original tuple to the id equal:
+ * then every value compared is equal (the status too, which only needs
+ * to be contained), whatever the flags. False means "not known", not
+ * "different".
  */
 static const uint32_t m_fast[] = MASK3(FAST);
-static const uint32_t m_heap[] = MASK3(HEAP);
+static const uint32_t m_slow[] = MASK3(SLOW);
 
 typedef uint8_t v16 __attribute__((vector_size(16), aligned(1)));
 
-#define FAST_START offsetof(struct nf_conntrack, orig)
-#define FAST_CHUNKS ((offsetof(struct nf_conntrack, tcp_state) + 1 - \
-		      FAST_START + 15) / 16)
+#define CT_OFF(f) offsetof(struct nf_conntrack, f)
+#define FAST_START CT_OFF(orig)
+#define FAST_END (CT_OFF(id) + 4)
+#define FAST_CHUNKS ((FAST_END - FAST_START + 15) / 16)
 _Static_assert(FAST_START + FAST_CHUNKS * 16 <= sizeof(struct nf_conntrack),
 	       "the shortcut reads inside the object");
-_Static_assert(offsetof(struct nf_conntrack, status) > FAST_START &&
-	       offsetof(struct nf_conntrack, id) > FAST_START &&
-	       offsetof(struct nf_conntrack, zone) < offsetof(struct nf_conntrack, tcp_state) &&
-	       offsetof(struct nf_conntrack, repl) < offsetof(struct nf_conntrack, tcp_state),
-	       "the compared fields lie between the orig tuple and the state");
+_Static_assert(CT_OFF(repl) > FAST_START && CT_OFF(status) > FAST_START &&
+	       CT_OFF(tcp_state) > FAST_START && CT_OFF(timeout) < FAST_END &&
+	       CT_OFF(mark) < FAST_END && CT_OFF(tcp_state) < FAST_END,
+	       "the compared fields but the zone lie between orig and id");
 
 static inline bool same_all(const struct nf_conntrack *ct1,
 			    const struct nf_conntrack *ct2)
@@ -286,7 +287,7 @@ static inline bool same_all(const struct nf_conntrack *ct1,
 
 	for (int w = 0; w < ATTR_SET_WORDS; w++)
 		if (((ct1->set[w] ^ ct2->set[w]) & m_fast[w]) |
-		    (ct1->set[w] & m_heap[w]))
+		    (ct1->set[w] & m_slow[w]))
 			return false;
 #pragma GCC unroll 16
 	for (size_t i = 0; i < FAST_CHUNKS * 16; i += 16) {

@@ -79,9 +79,10 @@ enum { DIR_ORIG = 0, DIR_REPL = 1 };
 #define ATTR_SET_WORDS ((ATTR_MAX + 31) / 32)
 
 /*
- * The fields most objects carry (a dump's tuples, status, timeout, mark,
- * id, protocol state) come first and the rarely set ones last, so that
- * copies of the usual object move only the head (see copy.c).
+ * The fields most objects carry (a dump's tuples, status, protocol
+ * state, timeout, mark, use, id) come first, 128 bytes in all, and the
+ * rarely set ones last (secmark and the old zone too), so that copies
+ * of the usual object move only the head (see copy.c).
  */
 struct nf_conntrack {
 	uint32_t set[ATTR_SET_WORDS];	/* which attributes are set */
@@ -90,12 +91,6 @@ struct nf_conntrack {
 	struct nfct_tuple repl;
 
 	uint32_t status;
-	uint32_t timeout;
-	uint32_t mark;
-	uint32_t secmark;
-	uint32_t use;
-	uint32_t id;
-	uint16_t zone;
 
 	/*
 	 * Protocol private state. As in the original, TCP, SCTP and DCCP
@@ -121,6 +116,11 @@ struct nf_conntrack {
 			uint64_t dccp_handshake_seq;
 		};
 	};
+
+	uint32_t timeout;
+	uint32_t mark;
+	uint32_t use;
+	uint32_t id;
 	/* end of the head: CT_HEAD_END */
 
 	/* kernel-reported, set in dumps with accounting/timestamps on */
@@ -128,6 +128,8 @@ struct nf_conntrack {
 	uint64_t timestamp_start;
 	uint64_t timestamp_stop;
 	uint64_t timestamp_event;
+	uint32_t secmark;
+	uint16_t zone;
 	/* end of the middle part: CT_MID_END */
 
 	struct nfct_tuple master;
