@@ -39,23 +39,28 @@ copy_bytes(struct nf_conntrack *dst, const struct nf_conntrack *src, size_t n)
 /*
  * The attributes stored (partly) past the head, and past the middle
  * part, of the object (see struct nf_conntrack); heap ones count as
- * past both. Filled once from attr_table[] when the library loads,
- * before any program code that links it can run.
+ * past both. Narrowed from attr_table[] when the library loads; until
+ * then every attribute counts as past both, so a copy made earlier
+ * (another library's constructor) is whole, not wrong.
  */
-static uint32_t past_head[ATTR_SET_WORDS];
-static uint32_t past_mid[ATTR_SET_WORDS];
+static uint32_t past_head[ATTR_SET_WORDS] = { ~0u, ~0u, ~0u };
+static uint32_t past_mid[ATTR_SET_WORDS] = { ~0u, ~0u, ~0u };
 
 __attribute__((constructor)) static void copy_masks_init(void)
 {
+	uint32_t head[ATTR_SET_WORDS] = { 0 }, mid[ATTR_SET_WORDS] = { 0 };
+
 	for (int t = 0; t < ATTR_MAX; t++) {
 		const struct attr_desc *d = &attr_table[t];
 		size_t end = d->offset + d->size;
 
 		if (d->size == 0 || end > CT_HEAD_END)
-			past_head[t >> 5] |= 1u << (t & 31);
+			head[t >> 5] |= 1u << (t & 31);
 		if (d->size == 0 || end > CT_MID_END)
-			past_mid[t >> 5] |= 1u << (t & 31);
+			mid[t >> 5] |= 1u << (t & 31);
 	}
+	memcpy(past_head, head, sizeof(head));
+	memcpy(past_mid, mid, sizeof(mid));
 }
 
 /* Whether any attribute set in @a or @b is stored past @mask's part. */
