@@ -276,7 +276,19 @@ struct nlmsghdr *exp_query_build(void *buf, size_t size,
 struct ct_head {
 	uint32_t set[ATTR_SET_WORDS];
 	struct nfct_tuple orig;
+	/*
+	 * Room for the rest of a conntrack object, always zero: the tuple is
+	 * handed out as a struct nf_conntrack (nfexp_get_attr()), and the
+	 * nfct_* functions may read a whole object's worth of bytes (a copy
+	 * reads by parts, not by attribute), which must stay inside ours.
+	 */
+	unsigned char rest[sizeof(struct nf_conntrack) -
+			   offsetof(struct nf_conntrack, orig) -
+			   sizeof(struct nfct_tuple)];
 } __attribute__((aligned(_Alignof(struct nf_conntrack))));
+
+_Static_assert(sizeof(struct ct_head) >= sizeof(struct nf_conntrack),
+	       "a ct_head must hold a whole struct nf_conntrack");
 
 _Static_assert(offsetof(struct nf_conntrack, set) == offsetof(struct ct_head, set) &&
 	       offsetof(struct nf_conntrack, orig) == offsetof(struct ct_head, orig),
