@@ -560,9 +560,8 @@ static void plain_labels(struct fbuf *b, const struct nf_conntrack *ct,
 		b->p[b->len - 1] = ' ';
 }
 
-static int format_plain(struct fbuf *b, const struct nf_conntrack *ct,
-			unsigned int msg_type, unsigned int flags,
-			struct nfct_labelmap *map)
+/* Header naming the event (conntrack objects and expectations). */
+static void plain_msg_type(struct fbuf *b, unsigned int msg_type)
 {
 	switch (msg_type) {
 	case NFCT_T_NEW:
@@ -575,6 +574,33 @@ static int format_plain(struct fbuf *b, const struct nf_conntrack *ct,
 		PUT_LIT(b, "[DESTROY] ");
 		break;
 	}
+}
+
+/* <flow> opening tag naming the event (conntrack objects and
+ * expectations). */
+static void xml_flow_open(struct fbuf *b, unsigned int msg_type)
+{
+	switch (msg_type) {
+	case NFCT_T_NEW:
+		PUT_LIT(b, "<flow type=\"new\">");
+		break;
+	case NFCT_T_UPDATE:
+		PUT_LIT(b, "<flow type=\"update\">");
+		break;
+	case NFCT_T_DESTROY:
+		PUT_LIT(b, "<flow type=\"destroy\">");
+		break;
+	default:
+		PUT_LIT(b, "<flow>");
+		break;
+	}
+}
+
+static int format_plain(struct fbuf *b, const struct nf_conntrack *ct,
+			unsigned int msg_type, unsigned int flags,
+			struct nfct_labelmap *map)
+{
+	plain_msg_type(b, msg_type);
 
 	if (flags & NFCT_OF_SHOW_LAYER3) {
 		if (!attr_isset(ct, ATTR_ORIG_L3PROTO))
@@ -883,20 +909,7 @@ static int format_xml(struct fbuf *b, const struct nf_conntrack *ct,
 		      unsigned int msg_type, unsigned int flags,
 		      struct nfct_labelmap *map)
 {
-	switch (msg_type) {
-	case NFCT_T_NEW:
-		PUT_LIT(b, "<flow type=\"new\">");
-		break;
-	case NFCT_T_UPDATE:
-		PUT_LIT(b, "<flow type=\"update\">");
-		break;
-	case NFCT_T_DESTROY:
-		PUT_LIT(b, "<flow type=\"destroy\">");
-		break;
-	default:
-		PUT_LIT(b, "<flow>");
-		break;
-	}
+	xml_flow_open(b, msg_type);
 	xml_tuple(b, ct, &ct->orig, DIR_ORIG);
 	xml_tuple(b, ct, &ct->repl, DIR_REPL);
 	xml_independent(b, ct, flags, map);
@@ -998,22 +1011,6 @@ NFCT_EXPORT int nfct_snprintf_labels(char *buf, unsigned int size,
 }
 
 /* ---- expectations ---------------------------------------------------- */
-
-/* Header naming the event, as for conntrack objects. */
-static void plain_msg_type(struct fbuf *b, unsigned int msg_type)
-{
-	switch (msg_type) {
-	case NFCT_T_NEW:
-		PUT_LIT(b, "    [NEW] ");
-		break;
-	case NFCT_T_UPDATE:
-		PUT_LIT(b, " [UPDATE] ");
-		break;
-	case NFCT_T_DESTROY:
-		PUT_LIT(b, "[DESTROY] ");
-		break;
-	}
-}
 
 /* A tuple with a prefix before the address names ("mask-", "master-"). */
 static void plain_exp_tuple(struct fbuf *b, const char *prefix,
@@ -1136,20 +1133,7 @@ static int format_exp_xml(struct fbuf *b, const struct nf_expect *exp,
 {
 	const struct nfct_tuple *e = &exp->expected.orig;
 
-	switch (msg_type) {
-	case NFCT_T_NEW:
-		PUT_LIT(b, "<flow type=\"new\">");
-		break;
-	case NFCT_T_UPDATE:
-		PUT_LIT(b, "<flow type=\"update\">");
-		break;
-	case NFCT_T_DESTROY:
-		PUT_LIT(b, "<flow type=\"destroy\">");
-		break;
-	default:
-		PUT_LIT(b, "<flow>");
-		break;
-	}
+	xml_flow_open(b, msg_type);
 	xml_proto(b, "<layer3", 7, e->l3proto, l3_name(e->l3proto));
 	xml_exp_addrs(b, "expected", 8, e);
 	xml_exp_addrs(b, "mask", 4, &exp->mask.orig);
