@@ -514,6 +514,26 @@ __attribute__((constructor)) static void get_desc_init(void)
 	}
 }
 
+/*
+ * The psABIs of 64-bit targets leave the upper half of a 32-bit
+ * argument's register undefined, so a compiler zero-extends an enum
+ * argument before indexing with it. The getter takes the whole register
+ * instead (the symbol is still nfct_get_attr, the header's prototype
+ * unchanged): when the upper half is zero, as callers' compilers leave
+ * it in practice, the one range check covers both halves, and otherwise
+ * the general path answers from the 32-bit value. One instruction fewer
+ * on the hottest getter.
+ */
+#if defined(__GNUC__) && defined(__LP64__)
+NFCT_EXPORT const void *get_attr_register(const struct nf_conntrack *ct,
+					  const unsigned long type)
+	__asm__("nfct_get_attr");
+#define nfct_get_attr get_attr_register
+#define GET_ATTR_INDEX unsigned long
+#else
+#define GET_ATTR_INDEX enum nf_conntrack_attr
+#endif
+
 /**
  * nfct_get_attr - get a pointer to an attribute's value
  * @ct: the object
@@ -525,21 +545,21 @@ __attribute__((constructor)) static void get_desc_init(void)
  * struct nfct_bitmask pointer itself.
  */
 NFCT_EXPORT const void *nfct_get_attr(const struct nf_conntrack *ct,
-				      const enum nf_conntrack_attr type)
+				      const GET_ATTR_INDEX type)
 {
-	if (likely((unsigned)type < ATTR_MAX && ct != NULL)) {
-		unsigned int t = type;
-
-		if (likely(ct->set[get_desc[t].word] & get_desc[t].bit))
-			return (const char *)ct + get_desc[t].offset;
+	if (likely(type < ATTR_MAX && ct != NULL)) {
+		if (likely(ct->set[get_desc[type].word] & get_desc[type].bit))
+			return (const char *)ct + get_desc[type].offset;
 		/* an inline value not set: probing for those is common */
-		if (likely(get_desc[t].inline_value)) {
+		if (likely(get_desc[type].inline_value)) {
 			errno = ENODATA;
 			return NULL;
 		}
 	}
-	return get_attr_slow(ct, type);
+	return get_attr_slow(ct, (unsigned int)type);
 }
+#undef nfct_get_attr
+#undef GET_ATTR_INDEX
 
 /*
  * Read up to @len bytes of an attribute into @v (zeroed first). Heap
