@@ -1,6 +1,6 @@
 #!/bin/sh
 # Extension benchmark (issue 7): bulk delete and mirror resync figures.
-# Usage: sudo bench/ext_bench.sh [builddir]   (default: ./build)
+# Usage (as root): bench/ext_bench.sh [builddir]   (default: ./build)
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)

@@ -2,7 +2,7 @@
 # The performance benchmark (issue 4): this library against the installed
 # reference, side by side in one run, in a private network namespace.
 #
-#   sudo bench/run.sh [-n ENTRIES] [-c CALLGRIND_ENTRIES] [-r ROUNDS]
+#   bench/run.sh (as root) [-n ENTRIES] [-c CALLGRIND_ENTRIES] [-r ROUNDS]
 #                     [-e EVENT_ENTRIES] [-B EVENT_RCVBUF] [-b BUILDDIR]
 #
 # Defaults: 1 000 000 entries for wall times, 20 000 for callgrind

@@ -15,7 +15,7 @@ done
 
 echo "==> installing missing packages: ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
-	echo "error: need root to install them (run with sudo)" >&2
+	echo "error: need root to install them (run as root)" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive

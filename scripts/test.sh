@@ -4,7 +4,7 @@
 # network namespace, the host's conntrack table is never touched);
 # under CI=true they fail rather than skip.
 #
-#   sudo scripts/test.sh [meson test arguments, e.g. --suite examples]
+#   scripts/test.sh (as root) [meson test arguments, e.g. --suite examples]
 #
 # BUILD=dir overrides the build directory. After the plain run, unless
 # QUICK=1 (or meson test arguments were given), the same suite runs:
