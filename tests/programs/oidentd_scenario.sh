@@ -1,0 +1,148 @@
+# oidentd -M (masquerade file first, then forwarding) on a NAT router: the
+# current, private network namespace routes and masquerades between a
+# client namespace (10.200.0.0/24) and a server namespace (198.18.0.0/24,
+# benchmark range, exists only here).  The server asks the router's
+# oidentd about connections the client made through it; oidentd finds them
+# by dumping the conntrack table with the library (nfct_query DUMP) and
+# parsing each entry's nfct_snprintf text, then answers from the masq file
+# (client 10.200.0.2) or by forwarding the query, with the entry's
+# original ports, to the client's own ident server (10.200.0.3).
+#   oidentd_scenario.sh DIR ACCT   (ACCT: nf_conntrack_acct, 0 or 1; 1 adds
+#   packets=/bytes= to the text oidentd parses)
+set -u
+d=$1 acct=$2
+rm -f "$d"/oidentd.*
+ip link set lo up
+sysctl -qw net.ipv4.ip_forward=1 net.netfilter.nf_conntrack_acct=$acct
+unshare -n sleep 40 &
+cpid=$!
+unshare -n sleep 40 &
+spid=$!
+sleep 0.2
+# (Background jobs call nsenter directly, so that their job pid is the
+# program itself and the kill at the end reaches it.)
+inc() { nsenter -t $cpid -n "$@"; }
+ins() { nsenter -t $spid -n "$@"; }
+ip link add oidc type veth peer name oidc1
+ip link add oids type veth peer name oids1
+ip link set oidc1 netns $cpid
+ip link set oids1 netns $spid
+ip addr add 10.200.0.1/24 dev oidc
+ip addr add 198.18.0.1/24 dev oids
+ip link set oidc up
+ip link set oids up
+inc ip link set lo up
+inc ip addr add 10.200.0.2/24 dev oidc1
+inc ip addr add 10.200.0.3/24 dev oidc1
+inc ip link set oidc1 up
+inc ip route add default via 10.200.0.1
+ins ip link set lo up
+ins ip addr add 198.18.0.2/24 dev oids1
+ins ip link set oids1 up
+# Fixed outside ports (so the replies are reproducible and the outside
+# port differs from the client's): 4000x goes out as 5000x.
+nft -f - <<NFT
+table ip nat {
+	chain post {
+		type nat hook postrouting priority 100;
+		oifname "oids" tcp sport 40001 snat to 198.18.0.1:50001
+		oifname "oids" tcp sport 40003 snat to 198.18.0.1:50003
+		oifname "oids" masquerade
+	}
+}
+NFT
+# (No netmask rules: oidentd masks the looked-up address in place, so a
+# non-matching rule would change where a later query is forwarded.)
+cat > "$d/oidentd.masq" <<CONF
+# host[/mask]	response	system-type
+10.200.0.2	alice	UNIX
+CONF
+
+# The server: accepts and holds connections.
+nsenter -t $spid -n timeout 30 python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("198.18.0.2", 6667)); s.listen(8); s.settimeout(25); c = []
+try:
+    while True: c.append(s.accept())
+except OSError: pass
+' &
+# The client's ident server on 10.200.0.3 (what oidentd --proxy would be):
+# it names the user after the query it got, so the answer relayed by the
+# router shows which ports oidentd read from the conntrack entry.
+nsenter -t $cpid -n timeout 30 python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.200.0.3", 113)); s.listen(8); s.settimeout(25)
+try:
+    while True:
+        c, a = s.accept()
+        q = c.recv(512).decode().strip()
+        p = [x.strip() for x in q.split(",")]
+        c.sendall(("%s , %s : USERID : UNIX : carol-%s-%s\r\n" % (p[0], p[1], p[0], p[1])).encode())
+        c.close()
+except OSError: pass
+' &
+# oidentd in a private mount namespace: the masq file bind-mounted over
+# /etc/oidentd_masq.conf (the path is built in) and /proc/net/nf_conntrack
+# hidden (as on kernels without CONFIG_NF_CONNTRACK_PROCFS), so that the
+# library is its only way to the table.  -u/-g root: the dump needs
+# CAP_NET_ADMIN, which oidentd's default user lacks.
+timeout 25 unshare -m sh -c 'echo $$ > "$0/oidentd.pid" && mount -t tmpfs none /proc/$$/net &&
+	mount --bind "$0/oidentd.masq" /etc/oidentd_masq.conf &&
+	exec oidentd -i -S -d -M -u root -g root -a 198.18.0.1' "$d" \
+	> "$d/oidentd.log" 2>&1 &
+sleep 0.5
+# Connections through the router: 10.200.0.2 (in the masq file), 10.200.0.3
+# (forwarded), one masqueraded with the port kept.
+nsenter -t $cpid -n timeout 20 python3 -c '
+import socket, time
+c = []
+for src in (("10.200.0.2", 40001), ("10.200.0.3", 40003), ("10.200.0.2", 40005)):
+    s = socket.socket(); s.bind(src); s.connect(("198.18.0.2", 6667)); c.append(s)
+    s.send(b"hello\n")
+time.sleep(20)
+' &
+sleep 1
+ct() { conntrack "$@" 2>&1 | grep -v 'flow entr'; }
+# Entries oidentd must tell apart from the real ones: a NATed entry in
+# SYN_SENT (not ESTABLISHED: no answer), an ESTABLISHED one inserted by
+# hand with its own reply tuple, and enough UDP filler that the dump takes
+# several netlink reads.
+ct -I -p tcp -s 10.200.0.2 -d 198.18.0.2 --sport 40007 --dport 6667 \
+	-r 198.18.0.2 -q 198.18.0.1 --reply-port-src 6667 --reply-port-dst 50007 \
+	--state SYN_SENT -t 100
+ct -I -p tcp -s 10.200.0.3 -d 198.18.0.2 --sport 40009 --dport 6668 \
+	-r 198.18.0.2 -q 198.18.0.1 --reply-port-src 6668 --reply-port-dst 50009 \
+	--state ESTABLISHED -t 100 -u SEEN_REPLY
+for i in $(seq 1 150); do
+	ct -I -p udp -s 10.201.$((i / 100)).$((i % 100 + 1)) -d 198.18.0.2 \
+		--sport $((20000 + i)) --dport 53 -t 100
+done
+# The library oidentd really mapped must be the one under test.
+lib=$(grep -o '/.*/libnetfilter_conntrack\.so[.0-9]*$' "/proc/$(cat "$d/oidentd.pid")/maps" | head -1)
+if [ -n "$lib" ] && [ "$(dirname "$lib")" -ef "${LD_LIBRARY_PATH:-/nonexistent}" ]; then
+	echo "oidentd runs on the library from LD_LIBRARY_PATH"
+else
+	echo "oidentd runs on $lib, not on LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
+fi
+echo "== table"
+ct -L -p tcp | sort
+echo "== queries"
+# 1 masq file, 2 forwarded, 3 masquerade kept the port (masq file),
+# 4 SYN_SENT, 5 hand-made ESTABLISHED (forwarded), 6 no such entry,
+# 7 wrong remote port, 8 the client's own port (not the outside one).
+ins python3 - <<'PY'
+import socket
+for q in ("50001 , 6667", "50003 , 6667", "40005 , 6667", "50007 , 6667",
+          "50009 , 6668", "50011 , 6667", "50001 , 6668", "40001 , 6667"):
+    s = socket.create_connection(("198.18.0.1", 113), timeout=5)
+    s.sendall((q + "\r\n").encode())
+    print(q, "->", s.recv(512).decode().strip())
+    s.close()
+PY
+sleep 0.3
+kill $(jobs -p) 2>/dev/null
+wait
+echo "== oidentd log"
+sed -E 's/^(Connection from [0-9.]+):[0-9]+$/\1:PORT/' "$d/oidentd.log"
