@@ -1,0 +1,71 @@
+# conntrackd's client commands against two daemons in FTFW sync mode with
+# expectation sync (node A in the current private namespace, node B in a
+# second one, a veth pair between them): XML cache dumps (-x), the
+# expectation caches (ftp helper over loopback), statistics, commit of
+# expectations, -t, -f, -R, -B, -n, -F. Volatile fields (ids, ports,
+# times, pids, traffic counters) are normalised by the caller.
+#   conntrackd_client_scenario.sh DIR TOOLDIR
+set -u
+d=$1 tooldir=$2 mode=FTFW transport=UDP
+sync_options='Options {
+		ExpectationSync {
+			ftp
+		}
+	}'
+. "$(dirname "$0")/conntrackd_sync_setup.sh"
+timeout 60 conntrackd -C "$d/A.conf" >/dev/null 2>&1 &
+inb timeout 60 conntrackd -C "$d/B.conf" >/dev/null 2>&1 &
+sleep 1.5
+# the daemon really runs on the library under test
+apid=$(pgrep -f "conntrackd -C $d/A.conf" | tail -1)
+grep -q " ${LD_LIBRARY_PATH%/}/libnetfilter_conntrack" /proc/$apid/maps &&
+	echo "library: from LD_LIBRARY_PATH"
+ct() { conntrack "$@" 2>&1; }
+nft -f - <<'NFT'
+table inet h {
+	ct helper ftp-std { type "ftp" protocol tcp; }
+	chain out { type filter hook output priority 0; tcp dport 21 ct helper set "ftp-std"; }
+	chain in { type filter hook input priority 0; ct state new counter; }
+}
+NFT
+ct -I -s 1.1.1.1 -d 2.2.2.2 -p tcp --sport 10 --dport 20 --state ESTABLISHED -t 100 -u SEEN_REPLY -m 3
+ct -I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 10 --dport 20 -t 100
+ct -I -s 2001:db8::1 -d 2001:db8::2 -p tcp --sport 1000 --dport 22 --state ESTABLISHED -t 100 -u SEEN_REPLY
+python3 "$tooldir/traffic.py" ftp 127.0.0.1 40100 40002 >/dev/null 2>&1 </dev/null &
+fpid=$!
+sleep 2
+# remaining timeouts tick; the daemons' own traffic counters depend on
+# their keep-alive timers
+norm() { sed -E 's/^([a-z0-9]+ +[0-9]+) [0-9]+ /\1 T /; s/^[0-9]+ proto/T proto/' | grep -vE 'Pckts|Bytes'; }
+for cmd in "-i -x" "-e -x" "-i expect" "-e expect" "-i expect -x" "-e expect -x" "-s ct" "-s expect" "-s cache" "-s runtime"; do
+  echo "== A $cmd"; conntrackd -C "$d/A.conf" $cmd 2>&1 | norm | sort
+  echo "== B $cmd"; inb conntrackd -C "$d/B.conf" $cmd 2>&1 | norm | sort
+done
+echo "== B commit expect"; inb conntrackd -C "$d/B.conf" -c expect 2>&1 | norm
+sleep 0.5
+inb conntrack -L expect 2>&1 | norm | sort
+echo "== A -t"; conntrackd -C "$d/A.conf" -t 2>&1 | norm
+ct -L | norm | sort
+echo "== A -f internal"; conntrackd -C "$d/A.conf" -f internal 2>&1 | norm
+conntrackd -C "$d/A.conf" -i | norm | sort
+echo "== A -R"; conntrackd -C "$d/A.conf" -R 2>&1 | norm
+sleep 1
+conntrackd -C "$d/A.conf" -i | norm | sort
+echo "== A -R expect"; conntrackd -C "$d/A.conf" -R expect 2>&1 | norm
+sleep 1
+conntrackd -C "$d/A.conf" -i expect | norm | sort
+echo "== A -B"; conntrackd -C "$d/A.conf" -B 2>&1 | norm
+echo "== B -n"; inb conntrackd -C "$d/B.conf" -n 2>&1 | norm
+sleep 1
+inb conntrackd -C "$d/B.conf" -e | norm | sort
+echo "== B -f external"; inb conntrackd -C "$d/B.conf" -f external 2>&1 | norm
+inb conntrackd -C "$d/B.conf" -e | norm | sort
+echo "== A -F expect"; conntrackd -C "$d/A.conf" -F expect 2>&1 | norm
+ct -L expect | norm
+echo "== A -F"; conntrackd -C "$d/A.conf" -F 2>&1 | norm
+sleep 1
+ct -L | norm | sort
+conntrackd -C "$d/A.conf" -i | norm | sort
+inb conntrackd -C "$d/B.conf" -e | norm | sort
+kill $fpid 2>/dev/null
+stop_nodes
