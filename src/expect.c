@@ -15,14 +15,6 @@
 
 #include "internal.h"
 
-/* Attributes whose storage is the original tuple (kept in a ct_head). */
-static const uint8_t orig_tuple_attrs[] = {
-	ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_SRC,
-	ATTR_ORIG_IPV6_DST, ATTR_ORIG_PORT_SRC, ATTR_ORIG_PORT_DST,
-	ATTR_ICMP_TYPE, ATTR_ICMP_CODE, ATTR_ICMP_ID, ATTR_ORIG_L3PROTO,
-	ATTR_ORIG_L4PROTO, ATTR_ORIG_ZONE,
-};
-
 static bool exp_isset(const struct nf_expect *exp, int type)
 {
 	return exp->set & (1u << type);
@@ -46,19 +38,26 @@ static struct ct_head *exp_head(struct nf_expect *exp, int type)
 }
 
 /*
- * Take the original tuple of a conntrack object. Only the bits of the
- * original-tuple attributes are kept: the head has no storage for the
- * others, so claiming them would let readers run past it.
+ * Take a conntrack object as an expectation tuple: its attribute bits
+ * and its original tuple, the part the kernel gets, as the original
+ * library does. Every bit set in @ct stays set, so is_set() answers
+ * as there; values outside the original tuple read as zero. Heap values
+ * (labels, helper info, security context) are not taken: the tuple does
+ * not own them and @ct may free them. Bits past the last attribute are
+ * dropped too.
  */
 static void head_from_ct(struct ct_head *h, const struct nf_conntrack *ct)
 {
+	struct nf_conntrack *t = (struct nf_conntrack *)(void *)h;
+
 	memset(h, 0, sizeof(*h));
+	memcpy(h->set, ct->set, sizeof(h->set));
 	h->orig = ct->orig;
-	for (size_t i = 0; i < sizeof(orig_tuple_attrs); i++) {
-		int t = orig_tuple_attrs[i];
-		if (attr_isset(ct, t))
-			h->set[t >> 5] |= 1u << (t & 31);
-	}
+	for (int a = 0; a < ATTR_MAX; a++)
+		if (attr_table[a].size == 0)
+			attr_clear(t, a);
+	for (int a = ATTR_MAX; a < ATTR_SET_WORDS * 32; a++)
+		h->set[a >> 5] &= ~(1u << (a & 31));
 }
 
 /**
@@ -602,7 +601,10 @@ static bool head_equal(const struct ct_head *a, const struct ct_head *b,
 	memcpy(cb.set, b->set, sizeof(cb.set));
 	ca.orig = a->orig;
 	cb.orig = b->orig;
-	return nfct_cmp(&ca, &cb, flags | NFCT_CMP_ORIG) == 1;
+	/* the original tuple only, whatever else the caller's flags ask
+	 * for: the rest of a tuple object is not part of the expectation */
+	return nfct_cmp(&ca, &cb, (flags & (NFCT_CMP_MASK | NFCT_CMP_STRICT)) |
+			NFCT_CMP_ORIG) == 1;
 }
 
 /**

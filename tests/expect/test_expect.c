@@ -25,6 +25,13 @@ static void test_objects(void **state)
 	same("obj", "400");
 }
 
+/* tuples set from whole conntrack objects (and raw bytes) read back */
+static void test_whole_tuples(void **state)
+{
+	(void)state;
+	same("whole", "200");
+}
+
 /* nfexp_nlmsg_build, nfexp_build_expect, nfexp_build_query bytes */
 static void test_build(void **state)
 {
@@ -179,6 +186,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_objects),
+		cmocka_unit_test(test_whole_tuples),
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_print),
