@@ -94,12 +94,32 @@ static bool str_equal(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/*
+ * Labels are equal when the same bits are set, whatever the sizes of
+ * the masks (the original compares them so; nfct_bitmask_equal(), the
+ * public call, also wants equal sizes): the words past the shorter mask
+ * must be zero.
+ */
 static bool mask_equal(const struct nfct_bitmask *a,
 		       const struct nfct_bitmask *b)
 {
+	unsigned int common;
+
 	if (a == NULL || b == NULL)
 		return a == b;
-	return nfct_bitmask_equal(a, b);
+	if (a->words > b->words) {
+		const struct nfct_bitmask *t = a;
+
+		a = b;
+		b = t;
+	}
+	common = a->words;
+	if (memcmp(a->bits, b->bits, common * sizeof(uint32_t)) != 0)
+		return false;
+	for (unsigned int i = common; i < b->words; i++)
+		if (b->bits[i] != 0)
+			return false;
+	return true;
 }
 
 /*

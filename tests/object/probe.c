@@ -639,6 +639,47 @@ static void section_cmprand(void)
 	}
 }
 
+/*
+ * Labels of different sizes: masks holding the same bits compare equal
+ * whatever their sizes, for every flag; bits past the shorter mask make
+ * them differ.
+ */
+static void section_labelcmp(void)
+{
+	static const int attrs[2] = { ATTR_CONNLABELS, ATTR_CONNLABELS_MASK };
+
+	for (int n = 0; n < 3000; n++) {
+		int a = attrs[n & 1];
+		unsigned int ma = rndn(160), mb = rndn(160), density = rndn(4);
+		struct nfct_bitmask *x = nfct_bitmask_new(ma);
+		struct nfct_bitmask *y = nfct_bitmask_new(mb);
+		struct nf_conntrack *cx = nfct_new(), *cy = nfct_new();
+
+		for (unsigned int i = 0; i <= ma; i++)
+			if (density && rndn(density * 20) == 0)
+				nfct_bitmask_set_bit(x, i);
+		/* mostly the same bits, sometimes one more or one less */
+		for (unsigned int i = 0; i <= mb; i++)
+			if ((i <= ma && nfct_bitmask_test_bit(x, i) && rndn(8)) ||
+			    (density && rndn(density * 60) == 0))
+				nfct_bitmask_set_bit(y, i);
+		printf("%d %u %u:", a, ma, mb);
+		for (unsigned int i = 0; i <= ma; i++)
+			if (nfct_bitmask_test_bit(x, i))
+				printf(" x%u", i);
+		for (unsigned int i = 0; i <= mb; i++)
+			if (nfct_bitmask_test_bit(y, i))
+				printf(" y%u", i);
+		printf(" equal=%d", nfct_bitmask_equal(x, y));
+		nfct_set_attr(cx, a, x);
+		nfct_set_attr(cy, a, y);
+		cmp_all_flags(cx, cy);
+		cmp_all_flags(cy, cx);
+		nfct_destroy(cx);
+		nfct_destroy(cy);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *s = argc > 1 ? argv[1] : "";
@@ -658,8 +699,10 @@ int main(int argc, char **argv)
 		section_cmp();
 	else if (strcmp(s, "cmprand") == 0)
 		section_cmprand();
+	else if (strcmp(s, "labelcmp") == 0)
+		section_labelcmp();
 	else {
-		fprintf(stderr, "usage: %s attrs|groups|objopt|copy|cmp|cmprand [seed]\n", argv[0]);
+		fprintf(stderr, "usage: %s attrs|groups|objopt|copy|cmp|cmprand|labelcmp [seed]\n", argv[0]);
 		return 2;
 	}
 	return 0;

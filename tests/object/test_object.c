@@ -34,6 +34,8 @@ PROBE_TEST(cmp_2, "cmp", "4242")
 PROBE_TEST(cmprand_1, "cmprand", "1")
 PROBE_TEST(cmprand_2, "cmprand", "99991")
 PROBE_TEST(cmprand_3, "cmprand", "0xdeadbeef")
+PROBE_TEST(labelcmp_1, "labelcmp", "1")
+PROBE_TEST(labelcmp_2, "labelcmp", "2718281828")
 
 int main(void)
 {
@@ -51,6 +53,8 @@ int main(void)
 		cmocka_unit_test(test_cmprand_1),
 		cmocka_unit_test(test_cmprand_2),
 		cmocka_unit_test(test_cmprand_3),
+		cmocka_unit_test(test_labelcmp_1),
+		cmocka_unit_test(test_labelcmp_2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
