@@ -19,5 +19,15 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Packages with daemons (squid, oidentd, dnsmasq...) must not start them
+# here: a failing start would fail the install, and the tests run their
+# own copies in private namespaces. A policy-rc.d denies service starts
+# for the time of the install, unless the machine has one of its own.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e $policy ]; then
+	printf '#!/bin/sh\nexit 101\n' > $policy
+	chmod +x $policy
+	trap 'rm -f $policy' EXIT
+fi
 apt-get update
 apt-get install -y --no-install-recommends "${missing[@]}"
