@@ -736,11 +736,32 @@ static void xml_proto(struct fbuf *b, const char *layer, size_t ln,
 	PUT_LIT(b, "\">");
 }
 
+/*
+ * The layer 4 identifiers of a tuple in XML: ports, or GRE keys. The
+ * block is counted as far as it fits in the buffer (fbuf_cap()), as the
+ * original counts it, for conntrack and expectation tuples alike.
+ */
+static void xml_l4_ids(struct fbuf *b, const struct nfct_tuple *t)
+{
+	size_t start = b->len;
+
+	if (l4_has_ports(t->l4proto)) {
+		XML_NUM(b, "sport", ntohs(t->l4src.port));
+		XML_NUM(b, "dport", ntohs(t->l4dst.port));
+	} else if (t->l4proto == IPPROTO_GRE) {
+		PUT_LIT(b, "<srckey>0x");
+		put_hex16(b, ntohs(t->l4src.port));
+		PUT_LIT(b, "</srckey><dstkey>0x");
+		put_hex16(b, ntohs(t->l4dst.port));
+		PUT_LIT(b, "</dstkey>");
+	}
+	fbuf_cap(b, start);
+}
+
 static void xml_tuple(struct fbuf *b, const struct nf_conntrack *ct,
 		      const struct nfct_tuple *t, int dir)
 {
 	int zone_attr = dir == DIR_ORIG ? ATTR_ORIG_ZONE : ATTR_REPL_ZONE;
-	size_t start;
 
 	if (dir == DIR_ORIG)
 		PUT_LIT(b, "<meta direction=\"original\">");
@@ -755,18 +776,7 @@ static void xml_tuple(struct fbuf *b, const struct nf_conntrack *ct,
 	PUT_LIT(b, "</dst></layer3>");
 
 	xml_proto(b, "<layer4", 7, t->l4proto, l4_name(t->l4proto));
-	start = b->len;
-	if (l4_has_ports(t->l4proto)) {
-		XML_NUM(b, "sport", ntohs(t->l4src.port));
-		XML_NUM(b, "dport", ntohs(t->l4dst.port));
-	} else if (t->l4proto == IPPROTO_GRE) {
-		PUT_LIT(b, "<srckey>0x");
-		put_hex16(b, ntohs(t->l4src.port));
-		PUT_LIT(b, "</srckey><dstkey>0x");
-		put_hex16(b, ntohs(t->l4dst.port));
-		PUT_LIT(b, "</dstkey>");
-	}
-	fbuf_cap(b, start);
+	xml_l4_ids(b, t);
 	PUT_LIT(b, "</layer4>");
 
 	if (attr_isset(ct, zone_attr))
@@ -1105,24 +1115,10 @@ static void xml_exp_addrs(struct fbuf *b, const char *tag, size_t tn,
 static void xml_exp_ports(struct fbuf *b, const char *tag, size_t tn,
 			  const struct nfct_tuple *t)
 {
-	size_t start;
-
 	put_char(b, '<');
 	put_mem(b, tag, tn);
 	put_char(b, '>');
-	/* counted as far as it fits, like the conntrack port block */
-	start = b->len;
-	if (l4_has_ports(t->l4proto)) {
-		XML_NUM(b, "sport", ntohs(t->l4src.port));
-		XML_NUM(b, "dport", ntohs(t->l4dst.port));
-	} else if (t->l4proto == IPPROTO_GRE) {
-		PUT_LIT(b, "<srckey>0x");
-		put_hex16(b, ntohs(t->l4src.port));
-		PUT_LIT(b, "</srckey><dstkey>0x");
-		put_hex16(b, ntohs(t->l4dst.port));
-		PUT_LIT(b, "</dstkey>");
-	}
-	fbuf_cap(b, start);
+	xml_l4_ids(b, t);
 	PUT_LIT(b, "</");
 	put_mem(b, tag, tn);
 	put_char(b, '>');
