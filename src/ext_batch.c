@@ -42,34 +42,6 @@ struct nfct_ext_batch {
 	struct batch_io *io;		/* send/receive vectors, made once */
 };
 
-/* ---- shared receive helper ------------------------------------------ */
-
-static ssize_t ext_read(struct nfct_handle *h, unsigned char *buf, size_t size)
-{
-	struct sockaddr_nl peer;
-	struct iovec iov = { buf, size };
-	struct msghdr msg = {
-		.msg_name = &peer,
-		.msg_namelen = sizeof(peer),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-	};
-	ssize_t n;
-
-	do
-		n = recvmsg(nfct_fd(h), &msg, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -1;
-	if (msg.msg_flags & MSG_TRUNC) {
-		errno = ENOSPC;
-		return -1;
-	}
-	if (msg.msg_namelen != sizeof(peer) || peer.nl_pid != 0)
-		return 0;	/* only the kernel talks to us */
-	return n;
-}
-
 static int nlerr(const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
@@ -89,7 +61,7 @@ int ext_recv(struct nfct_handle *h, uint32_t seq, ext_msg_cb cb, void *data)
 		return -1;
 	for (;;) {
 		const struct nlmsghdr *nlh;
-		ssize_t n = ext_read(h, buf, HANDLE_RXBUF_SIZE);
+		ssize_t n = handle_receive(h, buf);
 		int len = n;
 
 		if (n < 0)

@@ -352,6 +352,9 @@ struct nfct_handle {
 int handle_send(struct nfct_handle *h, struct nlmsghdr *nlh);
 /* Send, then receive and dispatch until the ACK or NLMSG_DONE. */
 int handle_query(struct nfct_handle *h, struct nlmsghdr *nlh);
+/* Read one datagram (HANDLE_RXBUF_SIZE bytes at most): its length, 0 for
+ * one not from the kernel, -1 with errno. */
+ssize_t handle_receive(struct nfct_handle *h, unsigned char *buf);
 /* Receive and dispatch until a callback stops, an ACK/DONE or an error. */
 int handle_catch(struct nfct_handle *h);
 /* Dispatch one received datagram (1: go on); the fuzzers use it. */

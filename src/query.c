@@ -426,11 +426,12 @@ static int dispatch(struct nfct_handle *h, const struct nlmsghdr *nlh,
 /* ---- the receive loop ----------------------------------------------- */
 
 /*
- * Read one datagram from the kernel. Returns its length, 0 for one to
- * ignore (not from the kernel), or -1 with errno set; ENOBUFS reports
- * lost events and leaves the socket usable.
+ * Read one datagram from the kernel into @buf (HANDLE_RXBUF_SIZE bytes).
+ * Returns its length, 0 for one to ignore (not from the kernel), or -1
+ * with errno set; ENOBUFS reports lost events and leaves the socket
+ * usable.
  */
-static ssize_t receive(struct nfct_handle *h, unsigned char *buf)
+ssize_t handle_receive(struct nfct_handle *h, unsigned char *buf)
 {
 	struct sockaddr_nl peer;
 	struct iovec iov = { buf, HANDLE_RXBUF_SIZE };
@@ -496,7 +497,7 @@ int handle_process(struct nfct_handle *h, const void *buf, size_t size,
 static int walk(struct nfct_handle *h, unsigned char *buf, uint32_t want)
 {
 	for (;;) {
-		ssize_t n = receive(h, buf);
+		ssize_t n = handle_receive(h, buf);
 		int ret;
 
 		if (n < 0) {
