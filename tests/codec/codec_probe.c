@@ -25,16 +25,15 @@
 #include <libnfnetlink/libnfnetlink.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
+#include "probe_rng.h"
+
 #define REF_ATTR_MAX 75		/* ATTR_MAX of the reference */
 
 static uint64_t rng_state;
 
 static uint32_t rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 11);
+	return (uint32_t)(xorshift64(&rng_state) >> 11);
 }
 
 /* Value kinds of the attributes, written from the header's comments. */

@@ -20,6 +20,8 @@
 
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
+#include "probe_rng.h"
+
 /*
  * The reference (1.0.9) predates ATTR_TIMESTAMP_EVENT: its ATTR_MAX is
  * 75. Only the attributes both libraries know are exercised.
@@ -79,10 +81,7 @@ static uint64_t rng_state = 88172645463325252ull;
 
 static uint32_t rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 11);
+	return (uint32_t)(xorshift64(&rng_state) >> 11);
 }
 
 static uint32_t rndn(uint32_t n)
