@@ -20,16 +20,6 @@
 
 #include "internal.h"
 
-#ifndef IPPROTO_DCCP
-#define IPPROTO_DCCP 33
-#endif
-#ifndef IPPROTO_UDPLITE
-#define IPPROTO_UDPLITE 136
-#endif
-#ifndef IPPROTO_SCTP
-#define IPPROTO_SCTP 132
-#endif
-
 /* Is any attribute of @list (terminated by -1) set? */
 static bool any_set(const struct nf_conntrack *ct, const signed char *list)
 {

@@ -18,19 +18,6 @@
 
 #include "ext_internal.h"
 
-#ifndef IPPROTO_DCCP
-#define IPPROTO_DCCP 33
-#endif
-#ifndef IPPROTO_UDPLITE
-#define IPPROTO_UDPLITE 136
-#endif
-#ifndef IPPROTO_SCTP
-#define IPPROTO_SCTP 132
-#endif
-#ifndef IPPROTO_GRE
-#define IPPROTO_GRE 47
-#endif
-
 /* snprintf-style output: writes what fits, counts everything. */
 struct jb {
 	char *buf;

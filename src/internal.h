@@ -22,8 +22,23 @@
 #include <string.h>
 #include <errno.h>
 
+#include <netinet/in.h>
 #include <libmnl/libmnl.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+
+/* Protocol numbers some C libraries' <netinet/in.h> may lack. */
+#ifndef IPPROTO_DCCP
+#define IPPROTO_DCCP 33
+#endif
+#ifndef IPPROTO_UDPLITE
+#define IPPROTO_UDPLITE 136
+#endif
+#ifndef IPPROTO_SCTP
+#define IPPROTO_SCTP 132
+#endif
+#ifndef IPPROTO_GRE
+#define IPPROTO_GRE 47
+#endif
 
 #define NFCT_EXPORT __attribute__((visibility("default")))
 #define likely(x)   __builtin_expect(!!(x), 1)
