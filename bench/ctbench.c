@@ -41,6 +41,8 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
+#include "dump_request.h"
+
 /* Attributes both libraries know (the reference stops after this one). */
 #define BENCH_ATTR_MAX (ATTR_SYNPROXY_TSOFF + 1)
 
@@ -94,26 +96,11 @@ static int mnl_cb(const struct nlmsghdr *nlh, void *data)
 static int dump_mnl(void)
 {
 	static char buf[65536];
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
-	struct nlmsghdr *nlh;
-	struct nfgenmsg *g;
+	struct mnl_socket *nl = dump_request(buf);
 	int ret;
 
-	if (nl == NULL || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		perror("netlink socket");
+	if (nl == NULL)
 		return 1;
-	}
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = 1;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->nfgen_family = AF_INET;
-	g->version = NFNETLINK_V0;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		perror("sendto");
-		return 1;
-	}
 	do {
 		ret = mnl_socket_recvfrom(nl, buf, sizeof(buf));
 		if (ret <= 0)

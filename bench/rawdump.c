@@ -12,31 +12,19 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
+#include "dump_request.h"
+
 #define RXBUF 65536
 
 int main(void)
 {
 	static char buf[RXBUF];
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
+	struct mnl_socket *nl = dump_request(buf);
 	struct nlmsghdr *nlh;
-	struct nfgenmsg *g;
 	unsigned long count = 0;
 
-	if (nl == NULL || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		perror("netlink socket");
+	if (nl == NULL)
 		return 1;
-	}
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = 1;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->nfgen_family = AF_INET;
-	g->version = NFNETLINK_V0;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		perror("sendto");
-		return 1;
-	}
 	for (;;) {
 		ssize_t n = recv(mnl_socket_get_fd(nl), buf, sizeof(buf), 0);
 		int len = n;
