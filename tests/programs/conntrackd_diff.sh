@@ -5,21 +5,13 @@
 # (BPF, nfct_filter_*) event filtering; the normalized outputs must match.
 #   conntrackd_diff.sh OUR_LIBDIR REF_LIBDIR
 set -u
-ours=$1 ref=$2
-here=$(cd "$(dirname "$0")" && pwd)
-
-if ! command -v conntrackd >/dev/null || [ "$(id -u)" -ne 0 ]; then
-	[ "${CI:-}" = true ] && { echo "conntrackd or root missing in CI" >&2; exit 1; }
-	exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/common.sh"
+need conntrackd
 
 normalize() {
 	sed -E 's/^\[[^]]*\] \(pid=[0-9]+\)//; s/\(pid=[0-9]+\)//; s/since [0-9]+s/since Ns/; s/(udp +17 )[0-9]+ /\1T /'
 }
 
-fail=0 pass=0
 for where in Userspace Kernelspace; do
 	cat > "$work/stats.conf" <<CONF
 General {
@@ -47,19 +39,8 @@ Stats {
 	LogFile $work/stats.log
 }
 CONF
-	for lib in ref ours; do
-		dir=$ref
-		[ $lib = ours ] && dir=$ours
-		LD_LIBRARY_PATH=$dir unshare -n bash "$here/conntrackd_scenario.sh" "$work/stats.conf" 2>&1 |
-			normalize > "$work/$lib.out"
-	done
-	if diff -u "$work/ref.out" "$work/ours.out"; then
-		pass=$((pass + 1))
-	else
-		echo "conntrackd ($where filtering) differs" >&2
-		fail=$((fail + 1))
-	fi
-	grep -q 'connections created' "$work/ours.out" || { echo "conntrackd produced no statistics" >&2; fail=$((fail + 1)); }
+	compare "conntrackd_$where" normalize \
+		unshare -n bash "$here/conntrackd_scenario.sh" "$work/stats.conf"
+	expect "conntrackd_$where" 'connections created'
 done
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish
