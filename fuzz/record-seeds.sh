@@ -14,13 +14,7 @@ fi
 ip link set lo up
 sysctl -qw net.netfilter.nf_conntrack_events=1 2>/dev/null || true
 modprobe nf_conntrack_ftp 2>/dev/null || true
-nft -f - <<'NFT'
-table inet seed {
-	ct helper ftp-std { type "ftp" protocol tcp; }
-	chain out { type filter hook output priority 0; tcp dport 21 ct helper set "ftp-std"; }
-	chain in { type filter hook input priority 0; ct state new counter; }
-}
-NFT
+nft -f tests/conntrack_tool/ftp_helper.nft
 traffic=tests/conntrack_tool/traffic.py
 pids=()
 python3 $traffic ftp 127.0.0.1 40100 40002 >/dev/null 2>&1 & pids+=($!)

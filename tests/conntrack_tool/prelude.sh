@@ -51,13 +51,7 @@ traffic() { python3 "$TOOLDIR/traffic.py" "$@"; }
 # An FTP control session through the ftp helper, held open in the
 # background (its output must not keep our stdout pipe open).
 ct_ftp_helper() {
-	nft -f - <<'NFT'
-table inet cthelp {
-	ct helper ftp-std { type "ftp" protocol tcp; }
-	chain out { type filter hook output priority 0; tcp dport 21 ct helper set "ftp-std"; }
-	chain in { type filter hook input priority 0; ct state new counter; }
-}
-NFT
+	nft -f "$TOOLDIR/ftp_helper.nft"
 }
 ftp_start() {
 	python3 "$TOOLDIR/traffic.py" ftp "$@" >/dev/null 2>&1 </dev/null &

@@ -21,13 +21,7 @@ apid=$(pgrep -f "conntrackd -C $d/A.conf" | tail -1)
 grep -q " ${LD_LIBRARY_PATH%/}/libnetfilter_conntrack" /proc/$apid/maps &&
 	echo "library: from LD_LIBRARY_PATH"
 ct() { conntrack "$@" 2>&1; }
-nft -f - <<'NFT'
-table inet h {
-	ct helper ftp-std { type "ftp" protocol tcp; }
-	chain out { type filter hook output priority 0; tcp dport 21 ct helper set "ftp-std"; }
-	chain in { type filter hook input priority 0; ct state new counter; }
-}
-NFT
+nft -f "$tooldir/ftp_helper.nft"
 ct -I -s 1.1.1.1 -d 2.2.2.2 -p tcp --sport 10 --dport 20 --state ESTABLISHED -t 100 -u SEEN_REPLY -m 3
 ct -I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 10 --dport 20 -t 100
 ct -I -s 2001:db8::1 -d 2001:db8::2 -p tcp --sport 1000 --dport 22 --state ESTABLISHED -t 100 -u SEEN_REPLY
