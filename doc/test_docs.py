@@ -148,9 +148,9 @@ def test_check_can_fail(a):
         shutil.copytree(os.path.join(a.srcroot, 'src'), src)
         shutil.copytree(os.path.join(a.srcroot, 'include',
                                      'libnetfilter_conntrack'), inc)
-        delete_doc_comment(os.path.join(src, 'query.c'),
+        delete_doc_comment(os.path.join(src, 'io', 'query.c'),
                            'NFCT_EXPORT int nfct_query(')
-        delete_line(os.path.join(src, 'object.c'), r'^ \* @len:')
+        delete_line(os.path.join(src, 'object', 'object.c'), r'^ \* @len:')
         delete_doc_comment(os.path.join(inc, 'libnetfilter_conntrack.h'),
                            'enum nf_conntrack_attr {')
         out = os.path.join(tmp, 'out')

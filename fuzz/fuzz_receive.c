@@ -12,7 +12,7 @@
  * little-endian length and that many bytes.
  */
 #include "fuzz_common.h"
-#include "internal.h"
+#include "io.h"
 
 static struct nfct_handle *h;
 static int ct_verdict, exp_verdict;

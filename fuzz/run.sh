@@ -22,7 +22,7 @@ targets=("${@:-${all[@]}}")
 
 CC=${CC_FUZZ:-clang}
 san=-fsanitize=address,undefined
-cflags=(-g -O1 -D_GNU_SOURCE -Iinclude -Isrc -fno-omit-frame-pointer
+cflags=(-g -O1 -D_GNU_SOURCE -Iinclude -Isrc/object -Isrc/codec -Isrc/request -Isrc/io -Isrc/ext -fno-omit-frame-pointer
 	-fno-sanitize-recover=all -Wall -Wextra -Wno-deprecated-declarations -Wno-missing-field-initializers
 	$(pkg-config --cflags libmnl libnfnetlink))
 libs=($(pkg-config --libs libmnl libnfnetlink))
@@ -30,8 +30,9 @@ libs=($(pkg-config --libs libmnl libnfnetlink))
 mkdir -p "$out/obj"
 echo "==> building fuzzers into $out"
 objs=()
-for src in src/*.c; do
-	o="$out/obj/$(basename "$src" .c).o"
+for src in src/*/*.c; do
+	# one object per file: the folder is part of its name (three expect.c)
+	o="$out/obj/$(echo "${src#src/}" | tr / _ | sed "s/\\.c$//").o"
 	$CC "${cflags[@]}" $san -fsanitize=fuzzer-no-link -c "$src" -o "$o"
 	objs+=("$o")
 done

@@ -74,7 +74,7 @@ static const struct kcase cases[] = {
 	{ "z=1", zone1, 0 },
 	{ "z=0 z=7 n=7", not_zone0_7, 0 },
 	{ "z=1 m=5 n=6", zone_mark, 0 },
-	/* the reference mishandles these (see src/bsf.c) */
+	/* the reference mishandles these (see src/io/bsf.c) */
 	{ "s=6:3 s=132:1", states2, 0 },
 	{ "s=6:3 s=132:1 n=1", not_states2, 0 },
 	{ "6s=2001:db8::1 6s=fe80::5", src6_two, 0 },

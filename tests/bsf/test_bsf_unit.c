@@ -1,5 +1,5 @@
 /*
- * Unit tests of the event filter compiler (src/bsf.c is built into this
+ * Unit tests of the event filter compiler (src/io/bsf.c is built into this
  * program so its internal bsf_compile() can be called for either byte
  * order):
  *  - programs checked instruction by instruction against programs

@@ -24,7 +24,7 @@ struct variant {
 	size_t len;		/* 0: strlen(text) */
 };
 
-/* Each variant probes one rule of the format (see src/labels.c). */
+/* Each variant probes one rule of the format (see src/object/labels.c). */
 static const struct variant variants[] = {
 	{ .text = "0 a\n1 b\n" }, { .text = "0 a\n0 b\n" }, { .text = "0 a\n1 a\n" }, { .text = "5 a\n0 a\n" },
 	{ .text = "1023 a\n" }, { .text = "1024 a\n" }, { .text = "0 a\n1024 b\n" }, { .text = "0 a\n1023 b\n" },

@@ -2,7 +2,7 @@
 #ifndef NFCT_EXT_INTERNAL_H
 #define NFCT_EXT_INTERNAL_H
 
-#include "internal.h"
+#include "io.h"
 #include <libnetfilter_conntrack/libnetfilter_conntrack_ext.h>
 
 /* Called for each data message of the awaited reply; <= 0 stops. */

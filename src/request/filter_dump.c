@@ -8,7 +8,7 @@
 #include <netinet/in.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "internal.h"
+#include "request.h"
 
 /*
  * First word of every filter object. NFCT_Q_FLUSH_FILTER takes either a

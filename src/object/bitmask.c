@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "object.h"
 
 static size_t bitmask_bytes(unsigned int words)
 {

@@ -14,7 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "internal.h"
+#include "object.h"
 
 /* IPS_* status bits (linux/netfilter/nf_conntrack_common.h). */
 #define ST_SEEN_REPLY	(1u << 1)

@@ -1,7 +1,7 @@
 /* Copying objects and single attributes (nfct_copy, nfct_copy_attr). */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "object.h"
 
 /* Whether @a or @b owns heap data (helper info, labels, context). */
 static inline bool heap_in(const struct nf_conntrack *a,

@@ -1,5 +1,6 @@
 /*
- * Internal object model shared by every part of the library.
+ * The object model: the bottom layer, which every other layer builds on.
+ * It knows nothing of netlink beyond the header types.
  *
  * The design rule: one table (attr_table[], attr.c) describes every
  * conntrack attribute once -- where it lives in struct nf_conntrack, how
@@ -13,8 +14,8 @@
  * some copy them with memcpy(), so the object holds no pointer to itself
  * and needs no constructor.
  */
-#ifndef NFCT_INTERNAL_H
-#define NFCT_INTERNAL_H
+#ifndef NFCT_OBJECT_H
+#define NFCT_OBJECT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -256,34 +257,7 @@ void attr_copy(struct nf_conntrack *dst, const struct nf_conntrack *src,
 /* Free the heap data an object owns and forget it. */
 void object_release(struct nf_conntrack *ct);
 
-/* ---- netlink codec (build.c / parse.c / filter_dump.c) -------------- */
-
-/* Exported by upstream too (with its own tuple layout); kept exported. */
-int nfct_build_tuple(struct nlmsghdr *nlh, const struct nfct_tuple *t,
-		     int type);
-int nfct_build_tuple_raw(struct nlmsghdr *nlh, const struct nfct_tuple *t);
-int nfct_parse_tuple(const struct nlattr *attr, struct nfct_tuple *t,
-		     int dir, uint32_t *set);
-
-/*
- * Build the complete ctnetlink request for query @q (NFCT_Q_*) with its
- * argument @data, as nfct_query() sends it, into @buf of @size bytes.
- * Sequence number and port id are left 0 for the caller to fill in.
- * Returns the message, or NULL with errno set (EINVAL, ENOSPC, ...).
- */
-struct nlmsghdr *ct_query_build(void *buf, size_t size,
-				enum nf_conntrack_query q, const void *data);
-
-/* filter_dump.c helpers for ct_query_build (NFCT_Q_FLUSH_FILTER). */
-int filter_dump_is(const void *data);	/* filter object, not a family? */
-int filter_dump_family(const void *data);
-int filter_build_flush(struct nlmsghdr *nlh, const void *data);
-
-/* Same for the expectation subsystem (NFEXP queries, issue 3). */
-struct nlmsghdr *exp_query_build(void *buf, size_t size,
-				 enum nf_conntrack_query q, const void *data);
-
-/* ---- expectations (expect.c) --------------------------------------- */
+/* ---- expectations (object/expect.c) -------------------------------- */
 
 /* The leading part of struct nf_conntrack: attribute bits and orig tuple. */
 /* Aligned like struct nf_conntrack: nfexp_get_attr() hands these out as
@@ -327,56 +301,30 @@ struct nf_expect {
 	char expectfn[EXP_FN_MAX];
 };
 
-/* ---- handles (handle.c / query.c) ----------------------------------- */
 
-struct nfnl_handle;
-struct nfnl_subsys_handle;
+static inline bool exp_isset(const struct nf_expect *exp, int type)
+{
+	return exp->set & (1u << type);
+}
 
-/*
- * A registered callback. As in the original library, register() and
- * register2() share the type mask, data and "active" state but keep their
- * own function: the plain one wins when both are set, and unregistering
- * either one deactivates the registration.
- */
-struct nfct_cb_slot {
-	void *fn;		/* plain callback (ct or exp flavour) */
-	void *fn2;		/* callback that also gets the nlmsghdr */
-	void *data;
-	unsigned int types;	/* NFCT_T_* mask */
-	bool active;
-};
+/* The ct_head an ATTR_EXP_* tuple attribute lives in, or NULL. */
+static inline struct ct_head *exp_head(struct nf_expect *exp, int type)
+{
+	switch (type) {
+	case ATTR_EXP_MASTER:
+		return &exp->master;
+	case ATTR_EXP_EXPECTED:
+		return &exp->expected;
+	case ATTR_EXP_MASK:
+		return &exp->mask;
+	case ATTR_EXP_NAT_TUPLE:
+		return &exp->nat;
+	default:
+		return NULL;
+	}
+}
 
-struct nfct_handle {
-	struct nfnl_handle *nfnlh;		/* owned: closed by nfct_close() */
-	struct nfnl_subsys_handle *ssh_ct;	/* NULL: no conntrack subsys */
-	struct nfnl_subsys_handle *ssh_exp;	/* NULL: no expectation subsys */
-	uint32_t seq;		/* sequence number of the last request */
-	uint32_t stale_seq;	/* replies to this request are dropped */
-	bool dump_intr;		/* NLM_F_DUMP_INTR seen in this reply */
-	bool rx_busy;		/* rxbuf in use: a callback re-entered */
-	struct nfct_cb_slot ct_cb;
-	struct nfct_cb_slot exp_cb;
-	struct nf_conntrack *ct_spare;	/* reused until a callback steals it */
-	unsigned char *rxbuf;		/* HANDLE_RXBUF_SIZE bytes */
-};
-
-/* Dump datagrams are at most 32 KiB; events are much smaller. */
-#define HANDLE_RXBUF_SIZE 65536
-
-/* Send a request built into @nlh (sets its sequence number): bytes sent. */
-int handle_send(struct nfct_handle *h, struct nlmsghdr *nlh);
-/* Send, then receive and dispatch until the ACK or NLMSG_DONE. */
-int handle_query(struct nfct_handle *h, struct nlmsghdr *nlh);
-/* Read one datagram (HANDLE_RXBUF_SIZE bytes at most): its length, 0 for
- * one not from the kernel, -1 with errno. */
-ssize_t handle_receive(struct nfct_handle *h, unsigned char *buf);
-/* Receive and dispatch until a callback stops, an ACK/DONE or an error. */
-int handle_catch(struct nfct_handle *h);
-/* Dispatch one received datagram (1: go on); the fuzzers use it. */
-int handle_process(struct nfct_handle *h, const void *buf, size_t size,
-		   uint32_t want);
-
-/* ---- misc helpers --------------------------------------------------- */
+/* ---- bitmasks (object/bitmask.c) ------------------------------------ */
 
 /* Bitmask layout shared by bitmask.c and the codec. */
 struct nfct_bitmask {
@@ -384,4 +332,4 @@ struct nfct_bitmask {
 	uint32_t bits[];
 };
 
-#endif /* NFCT_INTERNAL_H */
+#endif /* NFCT_OBJECT_H */

@@ -22,10 +22,9 @@
 
 #include <libnfnetlink/libnfnetlink.h>
 
-#include "internal.h"
+#include "io.h"
 
 /* nfct_query() builds requests on the stack, as big as the original's. */
-#define REQ_BUF_SIZE 4096
 
 /* Result of one message: go on, or end the loop with this value. */
 #define GO_ON 1
@@ -680,3 +679,82 @@ NFCT_EXPORT int nfct_catch(struct nfct_handle *h)
 	}
 	return handle_catch(h);
 }
+static struct nlmsghdr *exp_request(struct nfct_handle *h, void *buf,
+				    enum nf_conntrack_query q,
+				    const void *data)
+{
+	if (h == NULL || data == NULL || h->ssh_exp == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* no stack garbage in attribute padding goes to the kernel */
+	memset(buf, 0, REQ_BUF_SIZE);
+	return exp_query_build(buf, REQ_BUF_SIZE, q, data);
+}
+
+/**
+ * nfexp_query - run an expectation query and process its reply
+ * @h: handle opened on EXPECT or NFNL_SUBSYS_NONE
+ * @qt: NFCT_Q_CREATE, _CREATE_UPDATE, _UPDATE, _GET, _DESTROY, _FLUSH or
+ *   _DUMP
+ * @data: a struct nf_expect *, or for FLUSH and DUMP a pointer to the
+ *   family (uint8_t or uint32_t)
+ *
+ * Entries in the reply go to the expectation callback. Returns 0, or -1
+ * with errno set (the kernel's error, or EINVAL/ENOTSUP for bad use).
+ */
+NFCT_EXPORT int nfexp_query(struct nfct_handle *h,
+			    const enum nf_conntrack_query qt,
+			    const void *data)
+{
+	union {
+		char buf[REQ_BUF_SIZE];
+		struct nlmsghdr align;
+	} u;
+	struct nlmsghdr *nlh = exp_request(h, u.buf, qt, data);
+
+	if (nlh == NULL)
+		return -1;
+	return handle_query(h, nlh);
+}
+
+/**
+ * nfexp_send - send an expectation query without waiting for the reply
+ * @h: handle opened on EXPECT or NFNL_SUBSYS_NONE
+ * @qt: query type, as for nfexp_query()
+ * @data: query data, as for nfexp_query()
+ *
+ * Arguments as nfexp_query(); process the reply with nfexp_catch().
+ * Returns the number of bytes sent, or -1 with errno set.
+ */
+NFCT_EXPORT int nfexp_send(struct nfct_handle *h,
+			   const enum nf_conntrack_query qt,
+			   const void *data)
+{
+	union {
+		char buf[REQ_BUF_SIZE];
+		struct nlmsghdr align;
+	} u;
+	struct nlmsghdr *nlh = exp_request(h, u.buf, qt, data);
+
+	if (nlh == NULL)
+		return -1;
+	return handle_send(h, nlh);
+}
+
+/**
+ * nfexp_catch - receive and process expectation events or a reply
+ * @h: the handle
+ *
+ * As nfct_catch(). Returns 0 when a callback stops or the reply ends,
+ * -1 with errno set otherwise (ENOBUFS: events were lost).
+ */
+NFCT_EXPORT int nfexp_catch(struct nfct_handle *h)
+{
+	if (h == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	return handle_catch(h);
+}
+

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "internal.h"
+#include "object.h"
 
 /*
  * Getters report unset attributes through errno, and programs probe

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "object.h"
 
 /* Default map location, as in iptables' connlabel match. */
 #define CONNLABEL_PATH	"/etc/xtables/connlabel.conf"

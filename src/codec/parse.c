@@ -12,7 +12,7 @@
 #include <netinet/in.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "internal.h"
+#include "codec.h"
 
 /*
  * What an attribute's payload must look like: a fixed-size kind is its

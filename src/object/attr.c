@@ -1,10 +1,10 @@
 /*
  * The attribute table: one line per conntrack attribute. Generic code
- * (getters, setters, copy, compare) is driven by it; see internal.h.
+ * (getters, setters, copy, compare) is driven by it; see object.h.
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "object.h"
 
 #define F(field)  offsetof(struct nf_conntrack, field)
 #define FSIZE(field) sizeof(((struct nf_conntrack *)0)->field)

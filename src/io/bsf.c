@@ -35,7 +35,7 @@
 #include <linux/filter.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "internal.h"
+#include "io.h"
 
 /* Limits per kind (entries beyond: ENOSPC at attach). */
 #define MAX_IPV4	127	/* per direction */

@@ -8,7 +8,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "internal.h"
+#include "object.h"
 
 #define GRP_FIELDS 3
 #define GRP_ATTRS 4

@@ -10,7 +10,7 @@
  */
 #include <netinet/in.h>
 
-#include "internal.h"
+#include "object.h"
 
 /*
  * The lists as attribute set masks, so that a comparison visits only
@@ -30,7 +30,7 @@ _Static_assert(ATTR_SET_WORDS == 3, "the masks below have three words");
 		 W(ATTR_REPL_IPV6_SRC, w) | W(ATTR_REPL_IPV6_DST, w) | \
 		 W(ATTR_REPL_ZONE, w))
 /*
- * The meta data. The protocol states share storage (see internal.h), so
+ * The meta data. The protocol states share storage (see object.h), so
  * they compare the same byte whatever the protocol. The timeout is
  * compared for equality: the NFCT_CMP_TIMEOUT_* flags take the
  * comparison out of "compare all" mode, where the meta data is not

@@ -7,7 +7,7 @@
 
 #include <libnfnetlink/libnfnetlink.h>
 
-#include "internal.h"
+#include "io.h"
 
 static struct nfnl_subsys_handle *subsys_open(struct nfnl_handle *nfnlh,
 					      uint8_t id, uint8_t max_msg,

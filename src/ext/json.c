@@ -444,11 +444,6 @@ NFCT_EXPORT int nfct_ext_snprintf_json(char *buf, unsigned int size,
 
 /* ---- expectations ---------------------------------------------------- */
 
-static bool exp_isset(const struct nf_expect *e, int type)
-{
-	return e->set & (1u << type);
-}
-
 static void exp_tuple(struct jb *b, const char *k, const struct ct_head *h)
 {
 	tuple(b, k, &h->orig);
