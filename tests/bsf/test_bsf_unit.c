@@ -8,7 +8,10 @@
  *    bsf_probe run on the reference library) make the same decision on
  *    a corpus of event messages, run by a small classic BPF interpreter
  *    that models the kernel's netlink extensions;
- *  - bad input and limits.
+ *  - bad input;
+ *  - long lists, up to the longest that fit in BPF_MAXINSNS: every jump
+ *    lands inside the program, every entry decides, the kernel accepts
+ *    the program, one entry more is ENOSPC.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -824,6 +827,51 @@ static void test_all_protocols(void **state)
 	}
 }
 
+/*
+ * Every kind at once, with long lists and negative logic: islands in
+ * several blocks of one program, all states of the three protocols;
+ * every jump lands inside, every kind still decides, the kernel takes it.
+ */
+static void test_everything(void **state)
+{
+	static struct sock_filter prog[MAXI];
+	static const unsigned int count[K_NKINDS] = { 200, 200, 50, 50, 200, 300 };
+	struct nfct_filter *f = nfct_filter_create();
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+	int len;
+
+	(void)state;
+	for (int k = 0; k < K_NKINDS; k++)
+		for (unsigned int i = 0; i < count[k]; i++)
+			add_entry(f, k, i);
+	for (uint32_t p = 0; p < 263; p++)
+		if (p != IPPROTO_UDP)
+			nfct_filter_add_attr_u32(f, NFCT_FILTER_L4PROTO, p);
+	for (int st = 0; st < 16; st++) {
+		struct nfct_filter_proto sp[3] = { { 6, st }, { 33, st }, { 132, st } };
+
+		for (int j = 0; j < 3; j++)
+			nfct_filter_add_attr(f, NFCT_FILTER_L4PROTO_STATE, &sp[j]);
+	}
+	for (int k = 0; k < NFCT_FILTER_MAX; k++)
+		nfct_filter_set_logic(f, k, NFCT_FILTER_LOGIC_NEGATIVE);
+	len = compile_valid(f, prog, "everything");
+	assert_true(len > 3000);
+	assert_true(fd >= 0);
+	assert_int_equal(nfct_filter_attach(fd, f), 0);
+	close(fd);
+	/* UDP with no listed value passes every block; each listed value,
+	 * even the last of its list, drops */
+	for (int k = 0; k < K_NKINDS; k++) {
+		struct sc_entry none = entry_event(k, NO_ENTRY);
+		struct sc_entry last = entry_event(k, count[k] - 1);
+
+		assert_int_equal(decide(prog, len, &none), 0xffffffff);
+		assert_int_equal(decide(prog, len, &last), 0);
+	}
+	nfct_filter_destroy(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -835,6 +883,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_long_lists),
 		cmocka_unit_test(test_all_protocols),
+		cmocka_unit_test(test_everything),
 		cmocka_unit_test(test_same_decisions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
