@@ -4,11 +4,14 @@
  * create it there: a short-lived helper thread enters the namespace,
  * opens the handle and exits. The calling thread never changes
  * namespace, not even for a moment, so other threads and signal
- * handlers never see it elsewhere.
+ * handlers never see it elsewhere. The helper runs with every signal
+ * blocked: a handler of the program must not run in the other
+ * namespace (sockets it opened there would belong to it).
  */
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "ext_internal.h"
@@ -44,8 +47,10 @@ static void *open_in_ns(void *p)
  * @subscriptions: as for nfct_open()
  *
  * The handle works in that namespace (its table, its events) for its
- * whole life; the calling thread's namespace does not change. Needs
- * CAP_SYS_ADMIN over the namespace.
+ * whole life; the calling thread's namespace does not change. The
+ * handle is opened by a short-lived helper thread that blocks every
+ * signal, so the program's signal handlers never run in the other
+ * namespace. Needs CAP_SYS_ADMIN over the namespace.
  *
  * Returns the handle (close it with nfct_close()), or NULL with errno:
  * EBADF, EINVAL (not a network namespace), EPERM, the errors of
@@ -56,6 +61,7 @@ NFCT_EXPORT struct nfct_handle *nfct_ext_open_netns_fd(int nsfd,
 						       unsigned int subscriptions)
 {
 	struct open_arg a = { nsfd, subsys_id, subscriptions, NULL, 0 };
+	sigset_t all, caller;
 	pthread_t t;
 	int ret;
 
@@ -63,7 +69,16 @@ NFCT_EXPORT struct nfct_handle *nfct_ext_open_netns_fd(int nsfd,
 		errno = EBADF;
 		return NULL;
 	}
+	/*
+	 * A new thread starts with its creator's signal mask: block every
+	 * signal while creating the helper, so it never takes one, and
+	 * give the caller its own mask back (signals that came meanwhile
+	 * are delivered then).
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &caller);
 	ret = pthread_create(&t, NULL, open_in_ns, &a);
+	pthread_sigmask(SIG_SETMASK, &caller, NULL);
 	if (ret != 0) {
 		errno = ret;
 		return NULL;

@@ -27,8 +27,15 @@
  * events and drops them. Reference bugs not kept: several IPv6 entries
  * (it only tried the first one), state rules for several protocols (it
  * overwrote one protocol's code with another's), lists so long that its
- * 8-bit jump offsets wrapped.
+ * 8-bit jump offsets wrapped, and lists cut short without an error (it
+ * keeps 255 protocols, 127 IPv4 addresses per direction, 20 IPv6
+ * addresses per direction and 127 marks, and ignores the rest).
+ *
+ * Lists are bounded only by the size of the program (BPF_MAXINSNS): the
+ * conditional jumps' 8-bit offsets are stretched with BPF_JA trampolines,
+ * see island().
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -37,12 +44,14 @@
 
 #include "io.h"
 
-/* Limits per kind (entries beyond: ENOSPC at attach). */
-#define MAX_IPV4	127	/* per direction */
-#define MAX_IPV6	20	/* per direction */
-#define MAX_MARK	127
-#define MAX_ZONE	127
 #define MAX_STATE	16	/* states 0..15 of each protocol */
+
+/*
+ * Every list entry costs at least one instruction, so a list this long
+ * can never be compiled: adding to it records ENOSPC at once instead of
+ * growing the list further.
+ */
+#define MAX_ENTRIES	BPF_MAXINSNS
 
 /* The protocols that have a state: TCP, DCCP and SCTP. */
 static const struct {
@@ -61,11 +70,13 @@ struct nfct_filter {
 	int error;			/* first error recorded, 0 if none */
 	uint32_t l4proto[256 / 32];	/* bitmap of protocols */
 	uint16_t states[N_STATE_PROTOS];	/* bitmap of states */
+	/* the lists: n entries used, cap allocated (see grow()) */
 	unsigned int n_ipv4[2], n_ipv6[2], n_mark, n_zone;
-	struct nfct_filter_ipv4 ipv4[2][MAX_IPV4];
-	struct nfct_filter_ipv6 ipv6[2][MAX_IPV6];
-	struct nfct_filter_dump_mark mark[MAX_MARK];
-	uint16_t zone[MAX_ZONE];
+	unsigned int cap_ipv4[2], cap_ipv6[2], cap_mark, cap_zone;
+	struct nfct_filter_ipv4 *ipv4[2];
+	struct nfct_filter_ipv6 *ipv6[2];
+	struct nfct_filter_dump_mark *mark;
+	uint16_t *zone;
 };
 
 /**
@@ -87,6 +98,14 @@ NFCT_EXPORT struct nfct_filter *nfct_filter_create(void)
  */
 NFCT_EXPORT void nfct_filter_destroy(struct nfct_filter *filter)
 {
+	if (filter == NULL)
+		return;
+	for (int dir = 0; dir < 2; dir++) {
+		free(filter->ipv4[dir]);
+		free(filter->ipv6[dir]);
+	}
+	free(filter->mark);
+	free(filter->zone);
 	free(filter);
 }
 
@@ -95,6 +114,36 @@ static void filter_fail(struct nfct_filter *f, int err)
 {
 	if (f->error == 0)
 		f->error = err;
+}
+
+/*
+ * Room for one more entry in the list @arr (@n entries of @size bytes
+ * used, *@cap allocated). Returns the list, moved if it had to grow, or
+ * NULL after recording ENOSPC (MAX_ENTRIES reached) or ENOMEM in @f; the
+ * list is then unchanged.
+ */
+static void *grow(struct nfct_filter *f, void *arr, unsigned int n,
+		  unsigned int *cap, size_t size)
+{
+	unsigned int want;
+	void *bigger;
+
+	if (n < *cap)
+		return arr;
+	if (n >= MAX_ENTRIES) {
+		filter_fail(f, ENOSPC);
+		return NULL;
+	}
+	want = *cap ? 2 * *cap : 16;
+	if (want > MAX_ENTRIES)
+		want = MAX_ENTRIES;
+	bigger = realloc(arr, (size_t)want * size);
+	if (bigger == NULL) {
+		filter_fail(f, ENOMEM);
+		return NULL;
+	}
+	*cap = want;
+	return bigger;
 }
 
 static void add_state(struct nfct_filter *f, const struct nfct_filter_proto *p)
@@ -114,39 +163,58 @@ static void add_state(struct nfct_filter *f, const struct nfct_filter_proto *p)
 static void add_ipv4(struct nfct_filter *f, int dir,
 		     const struct nfct_filter_ipv4 *a)
 {
-	if (f->n_ipv4[dir] >= MAX_IPV4) {
-		filter_fail(f, ENOSPC);
+	struct nfct_filter_ipv4 *v = grow(f, f->ipv4[dir], f->n_ipv4[dir],
+					  &f->cap_ipv4[dir], sizeof(*v));
+
+	if (v == NULL)
 		return;
-	}
-	f->ipv4[dir][f->n_ipv4[dir]++] = *a;
+	f->ipv4[dir] = v;
+	v[f->n_ipv4[dir]++] = *a;
 }
 
 static void add_ipv6(struct nfct_filter *f, int dir,
 		     const struct nfct_filter_ipv6 *a)
 {
-	if (f->n_ipv6[dir] >= MAX_IPV6) {
-		filter_fail(f, ENOSPC);
+	struct nfct_filter_ipv6 *v = grow(f, f->ipv6[dir], f->n_ipv6[dir],
+					  &f->cap_ipv6[dir], sizeof(*v));
+
+	if (v == NULL)
 		return;
-	}
-	f->ipv6[dir][f->n_ipv6[dir]++] = *a;
+	f->ipv6[dir] = v;
+	v[f->n_ipv6[dir]++] = *a;
 }
 
+static void add_mark(struct nfct_filter *f, const struct nfct_filter_dump_mark *m)
+{
+	struct nfct_filter_dump_mark *v = grow(f, f->mark, f->n_mark,
+					       &f->cap_mark, sizeof(*v));
+
+	if (v == NULL)
+		return;
+	f->mark = v;
+	v[f->n_mark++] = *m;
+}
+
+/*
+ * CTA_PROTO_NUM is one byte: a larger number can never match, so it is
+ * ignored (as the reference does), which lets a program add every
+ * number below its C library's IPPROTO_MAX.
+ */
 static void add_l4proto(struct nfct_filter *f, uint32_t proto)
 {
-	if (proto > 255) {
-		filter_fail(f, EINVAL);
+	if (proto > 255)
 		return;
-	}
 	f->l4proto[proto / 32] |= 1u << (proto % 32);
 }
 
 static void add_zone(struct nfct_filter *f, uint16_t zone)
 {
-	if (f->n_zone >= MAX_ZONE) {
-		filter_fail(f, ENOSPC);
+	uint16_t *v = grow(f, f->zone, f->n_zone, &f->cap_zone, sizeof(*v));
+
+	if (v == NULL)
 		return;
-	}
-	f->zone[f->n_zone++] = zone;
+	f->zone = v;
+	v[f->n_zone++] = zone;
 }
 
 /**
@@ -158,11 +226,15 @@ static void add_zone(struct nfct_filter *f, uint16_t zone)
  *   and mask in host byte order; any bitwise mask), struct
  *   nfct_filter_dump_mark, uint16_t zone
  *
+ * Protocol numbers above 255 are ignored: the protocol field of an event
+ * is one byte, so they never match (the reference ignores them too).
+ * Lists have no fixed length; the program they make must fit in
+ * BPF_MAXINSNS (4096) instructions, see nfct_filter_attach().
+ *
  * Errors are recorded in the filter and reported by nfct_filter_attach():
- * EINVAL for an unknown kind, a NULL value, a protocol above 255, a state
- * above 15 or for a protocol without states; ENOSPC beyond 127 IPv4
- * addresses per direction, 20 IPv6 addresses per direction, 127 marks or
- * 127 zones. A NULL filter is ignored (errno EINVAL).
+ * EINVAL for an unknown kind, a NULL value, a state above 15 or for a
+ * protocol without states; ENOSPC for a list of 4096 entries (it can
+ * never fit), ENOMEM. A NULL filter is ignored (errno EINVAL).
  */
 NFCT_EXPORT void nfct_filter_add_attr(struct nfct_filter *filter,
 				      const enum nfct_filter_attr attr,
@@ -192,10 +264,7 @@ NFCT_EXPORT void nfct_filter_add_attr(struct nfct_filter *filter,
 		add_ipv6(filter, attr == NFCT_FILTER_DST_IPV6, value);
 		break;
 	case NFCT_FILTER_MARK:
-		if (filter->n_mark >= MAX_MARK)
-			filter_fail(filter, ENOSPC);
-		else
-			filter->mark[filter->n_mark++] = *(const struct nfct_filter_dump_mark *)value;
+		add_mark(filter, value);
 		break;
 	case NFCT_FILTER_ZONE:
 		add_zone(filter, *(const uint16_t *)value);
@@ -213,7 +282,7 @@ NFCT_EXPORT void nfct_filter_add_attr(struct nfct_filter *filter,
  * @value: the protocol number or the zone
  *
  * Other kinds are not numbers: they record EINVAL, as does a zone above
- * 65535. See nfct_filter_add_attr().
+ * 65535. A protocol above 255 is ignored. See nfct_filter_add_attr().
  */
 NFCT_EXPORT void nfct_filter_add_attr_u32(struct nfct_filter *filter,
 					  const enum nfct_filter_attr attr,
@@ -273,13 +342,20 @@ NFCT_EXPORT int nfct_filter_set_logic(struct nfct_filter *filter,
 
 /* ---- the compiler --------------------------------------------------- */
 
-/* Forward jumps not resolved yet: instruction index and which offset. */
+/*
+ * Forward jumps not resolved yet: instruction index and which offset.
+ * island() folds a list's conditional jumps into one BPF_JA, so a list
+ * holds at most about 255 of them plus one BPF_JA per island.
+ */
 #define MAX_PENDING 512
+
+/* Which offset of a pending jump: jt, jf, or the k of a BPF_JA. */
+enum { JUMP_TRUE, JUMP_FALSE, JUMP_ALWAYS };
 
 struct jumps {
 	unsigned int n;
-	uint16_t at[MAX_PENDING];
-	uint8_t false_branch[MAX_PENDING];
+	unsigned int at[MAX_PENDING];
+	uint8_t branch[MAX_PENDING];	/* JUMP_* */
 };
 
 struct prog {
@@ -301,51 +377,122 @@ static unsigned int emit(struct prog *p, uint16_t code, uint8_t jt, uint8_t jf,
 }
 
 /*
- * Point the jump at instruction @at to the next instruction emitted:
- * @false_branch is 0 for jt, 1 for jf, 2 for the k of a BPF_JA.
+ * Point the jump at instruction @at to the next instruction emitted.
+ * jt and jf are 8-bit: island() keeps conditional jumps close enough,
+ * and a jump that is not is a compiler bug caught here (ENOSPC rather
+ * than a wrapped offset). BPF_JA's k is 32-bit and reaches anywhere.
  */
-static void land(struct prog *p, unsigned int at, int false_branch)
+static void land(struct prog *p, unsigned int at, int branch)
 {
 	unsigned int off = p->len - at - 1;
 
 	if (at >= p->len || p->err)
 		return;
+	if (branch == JUMP_ALWAYS) {
+		p->ins[at].k = off;
+		return;
+	}
 	if (off > 255) {
-		p->err = ENOSPC;	/* too far for a conditional jump */
+		p->err = ENOSPC;
 		return;
 	}
-	if (false_branch == 2) {
-		p->ins[at].k = off;	/* BPF_JA: 32-bit offset */
-		return;
-	}
-	if (false_branch)
+	if (branch == JUMP_FALSE)
 		p->ins[at].jf = off;
 	else
 		p->ins[at].jt = off;
 }
 
-static void defer(struct prog *p, struct jumps *j, unsigned int at,
-		  int false_branch)
+static void defer(struct prog *p, struct jumps *j, unsigned int at, int branch)
 {
 	if (j->n >= MAX_PENDING) {
 		p->err = ENOSPC;
 		return;
 	}
 	j->at[j->n] = at;
-	j->false_branch[j->n++] = false_branch;
+	j->branch[j->n++] = branch;
 }
 
 static void land_all(struct prog *p, struct jumps *j)
 {
 	for (unsigned int i = 0; i < j->n; i++)
-		land(p, j->at[i], j->false_branch[i]);
+		land(p, j->at[i], j->branch[i]);
 	j->n = 0;
+}
+
+/* Index of the oldest pending conditional jump of @j, or UINT_MAX. */
+static unsigned int oldest_conditional(const struct jumps *j)
+{
+	unsigned int oldest = UINT_MAX;
+
+	for (unsigned int i = 0; i < j->n; i++)
+		if (j->branch[i] != JUMP_ALWAYS && j->at[i] < oldest)
+			oldest = j->at[i];
+	return oldest;
+}
+
+/*
+ * A trampoline for @j here: its conditional jumps land on a BPF_JA that
+ * is itself pending in @j, in their place.
+ */
+static void trampoline(struct prog *p, struct jumps *j)
+{
+	unsigned int kept = 0;
+
+	for (unsigned int i = 0; i < j->n; i++) {
+		if (j->branch[i] != JUMP_ALWAYS) {
+			land(p, j->at[i], j->branch[i]);
+			continue;
+		}
+		j->at[kept] = j->at[i];
+		j->branch[kept++] = JUMP_ALWAYS;
+	}
+	j->n = kept;
+	defer(p, j, emit(p, BPF_JMP | BPF_JA, 0, 0, 0), JUMP_ALWAYS);
+}
+
+/*
+ * How far back the oldest pending conditional jump may be before
+ * island() must act. From one call to the next a list emits one entry
+ * (12 instructions at most: an IPv6 address); after the last one the
+ * block ends with 2 more before its jumps land; an island is 3. Every
+ * conditional jump so stays within its 8-bit reach.
+ */
+#define ISLAND_AFTER (255 - 12 - 2 - 3)
+
+/*
+ * Called between the entries of a list, with the list's pending jumps
+ * to the match code (@match) and to the next block (@next). Classic BPF
+ * conditional jumps reach 255 instructions ahead, BPF_JA any distance.
+ * When the oldest pending conditional jump is ISLAND_AFTER back, this
+ * emits
+ *
+ *	ja +n		the entries' own path steps over the trampolines
+ *	ja ...		one trampoline per list that has conditional jumps
+ *
+ * so a list is bounded only by the program size (BPF_MAXINSNS). Lists
+ * short enough never get an island: their programs are laid out as
+ * the reference lays them out.
+ */
+static void island(struct prog *p, struct jumps *match, struct jumps *next)
+{
+	unsigned int om = oldest_conditional(match);
+	unsigned int on = oldest_conditional(next);
+	unsigned int oldest = om < on ? om : on;
+	unsigned int n = (om != UINT_MAX) + (on != UINT_MAX);
+
+	if (oldest == UINT_MAX || p->len - oldest < ISLAND_AFTER)
+		return;
+	emit(p, BPF_JMP | BPF_JA, 0, 0, n);
+	if (om != UINT_MAX)
+		trampoline(p, match);
+	if (on != UINT_MAX)
+		trampoline(p, next);
 }
 
 /* if (A == k) goto later (resolved through @j) */
 static void jeq_to(struct prog *p, struct jumps *j, uint32_t k)
 {
-	defer(p, j, emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, k), 0);
+	defer(p, j, emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, k), JUMP_TRUE);
 }
 
 /* A = offset of attribute @type, looking from offset A on. */
@@ -402,9 +549,12 @@ static void compile_l4proto(struct prog *p, const struct nfct_filter *f,
 
 	find_path(p, path, 3, &next);
 	emit(p, BPF_LD | BPF_B | BPF_IND, 0, 0, sizeof(struct nlattr));
-	for (unsigned int proto = 0; proto < 256; proto++)
-		if (f->l4proto[proto / 32] & (1u << (proto % 32)))
-			jeq_to(p, &match, proto);
+	for (unsigned int proto = 0; proto < 256; proto++) {
+		if (!(f->l4proto[proto / 32] & (1u << (proto % 32))))
+			continue;
+		island(p, &match, &next);
+		jeq_to(p, &match, proto);
+	}
 	block_end(p, &match, &next, negative);
 }
 
@@ -419,6 +569,7 @@ static void compile_ipv4(struct prog *p, const struct nfct_filter *f, int dir,
 	for (unsigned int i = 0; i < f->n_ipv4[dir]; i++) {
 		const struct nfct_filter_ipv4 *a = &f->ipv4[dir][i];
 
+		island(p, &match, &next);
 		emit(p, BPF_LD | BPF_W | BPF_IND, 0, 0, sizeof(struct nlattr));
 		emit(p, BPF_ALU | BPF_AND | BPF_K, 0, 0, a->mask);
 		jeq_to(p, &match, a->addr & a->mask);
@@ -446,6 +597,7 @@ static void compile_ipv6(struct prog *p, const struct nfct_filter *f, int dir,
 
 		/* a word that differs goes on to the next entry */
 		land_all(p, &miss);
+		island(p, &match, &next);
 		for (int w = 0; w < 4; w++) {
 			unsigned int at;
 
@@ -455,9 +607,9 @@ static void compile_ipv6(struct prog *p, const struct nfct_filter *f, int dir,
 			at = emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 0,
 				  a->addr[w] & a->mask[w]);
 			if (w < 3)
-				defer(p, &miss, at, 1);
+				defer(p, &miss, at, JUMP_FALSE);
 			else
-				defer(p, &match, at, 0);
+				defer(p, &match, at, JUMP_TRUE);
 		}
 	}
 	land_all(p, &miss);
@@ -489,6 +641,10 @@ static void compile_proto_states(struct prog *p, int i, uint16_t states,
 			jeq_to(p, match, s);
 }
 
+/*
+ * At most 3 protocols of 16 states: the block is about 100 instructions,
+ * so every jump in it reaches without an island.
+ */
 static void compile_states(struct prog *p, const struct nfct_filter *f,
 			   int negative)
 {
@@ -507,13 +663,14 @@ static void compile_states(struct prog *p, const struct nfct_filter *f,
 			break;
 		/* the protocol is this one and no state matched */
 		if (negative)
-			defer(p, &next, emit(p, BPF_JMP | BPF_JA, 0, 0, 0), 2);
+			defer(p, &next, emit(p, BPF_JMP | BPF_JA, 0, 0, 0),
+			      JUMP_ALWAYS);
 		else
 			emit(p, BPF_RET | BPF_K, 0, 0, 0);
 	}
 	/* not the last protocol either: the message passes the block */
 	for (unsigned int i = 0; i < sub.n; i++)
-		defer(p, &next, sub.at[i], sub.false_branch[i]);
+		defer(p, &next, sub.at[i], sub.branch[i]);
 	block_end(p, &match, &next, negative);
 }
 
@@ -531,6 +688,7 @@ static void compile_mark(struct prog *p, const struct nfct_filter *f,
 	land_all(p, &miss);
 	emit(p, BPF_MISC | BPF_TAX, 0, 0, 0);	/* X = mark */
 	for (unsigned int i = 0; i < f->n_mark; i++) {
+		island(p, &match, &next);
 		emit(p, BPF_ALU | BPF_AND | BPF_K, 0, 0, f->mark[i].mask);
 		jeq_to(p, &match, f->mark[i].val & f->mark[i].mask);
 		emit(p, BPF_MISC | BPF_TXA, 0, 0, 0);
@@ -551,8 +709,10 @@ static void compile_zone(struct prog *p, const struct nfct_filter *f,
 	emit(p, BPF_MISC | BPF_TAX, 0, 0, 0);
 	emit(p, BPF_LD | BPF_H | BPF_IND, 0, 0, sizeof(struct nlattr));
 	land_all(p, &miss);
-	for (unsigned int i = 0; i < f->n_zone; i++)
+	for (unsigned int i = 0; i < f->n_zone; i++) {
+		island(p, &match, &next);
 		jeq_to(p, &match, f->zone[i]);
+	}
 	block_end(p, &match, &next, negative);
 }
 
@@ -633,11 +793,19 @@ static int host_is_big_endian(void)
  * @filter: the filter; it may be destroyed once attached
  *
  * Replaces a filter already attached. An empty filter passes everything.
+ * The program may have up to BPF_MAXINSNS (4096) instructions: about
+ * 1300 IPv4 addresses or marks, 340 IPv6 addresses or 4000 zones in all;
+ * all 256 protocols always fit.
+ *
  * Returns 0, or -1 with errno: the error recorded while the filter was
- * built (EINVAL, ENOSPC, see nfct_filter_add_attr()), ENOSPC if the
- * program's 8-bit conditional jumps would not reach (beyond about 243
- * protocols, 81 IPv4 addresses per direction or 85 marks), EINVAL for a NULL filter, or the error of
- * setsockopt() (EBADF, ENOTSOCK...). On error nothing is attached.
+ * built (EINVAL, ENOSPC, ENOMEM, see nfct_filter_add_attr()), ENOSPC if
+ * the program would be longer than BPF_MAXINSNS, EINVAL for a NULL
+ * filter, ENOMEM, or the error of setsockopt() (EBADF, ENOTSOCK...). On
+ * error nothing is attached. (The reference never fails for length: it
+ * silently keeps the first 255 protocols, 127 IPv4 addresses per
+ * direction, 20 IPv6 addresses per direction and 127 marks, and its
+ * 8-bit jumps go wrong beyond 85 IPv4 addresses per direction or marks;
+ * a filter that does not do what was asked is worse than an error.)
  */
 NFCT_EXPORT int nfct_filter_attach(int fd, struct nfct_filter *filter)
 {

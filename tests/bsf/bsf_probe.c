@@ -10,12 +10,17 @@
  *
  * SPEC tokens:
  *   p=N          L4PROTO N              s=P:S     L4PROTO_STATE proto P state S
+ *   p=A-B        L4PROTO A, A+1 ... B, in that order
  *   4s=A/M 4d=A/M IPv4 address A (dotted) mask M (hex, host order)
  *   6s=A/L 6d=A/L IPv6 address A, prefix length L
  *   m=V/M        MARK value V mask M (hex)
  *   z=N          ZONE N
  *   n=K / P=K    set logic of kind K negative / positive (prints the result)
  *   raw=K        add_attr with attr K and a zeroed value (bad input)
+ *   4s*N 4d*N 6s*N 6d*N m*N z*N
+ *                N entries of that kind that no scenario event matches
+ *                (100.64.0.0/10 and 2002::/16 addresses, marks and zones
+ *                from 0x10000 / 1000 on), to make long lists
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,12 +50,54 @@ static void prefix_mask(int len, uint32_t m[4])
 	}
 }
 
+/* "KIND*N": @n entries of @kind that match none of sc_table. */
+static int add_filler(struct nfct_filter *f, const char *kind, long n)
+{
+	for (long i = 0; i < n; i++) {
+		struct nfct_filter_ipv4 a4 = { 0x64400000 + i, 0xffffffff };
+		struct nfct_filter_ipv6 a6 = { { 0x20020000, 0, 0, i },
+					       { ~0u, ~0u, ~0u, ~0u } };
+		struct nfct_filter_dump_mark m = { 0x10000 + i, 0xffffffff };
+		uint16_t z = 1000 + i;
+
+		if (!strcmp(kind, "4s") || !strcmp(kind, "4d"))
+			nfct_filter_add_attr(f, kind[1] == 's' ? NFCT_FILTER_SRC_IPV4
+						      : NFCT_FILTER_DST_IPV4, &a4);
+		else if (!strcmp(kind, "6s") || !strcmp(kind, "6d"))
+			nfct_filter_add_attr(f, kind[1] == 's' ? NFCT_FILTER_SRC_IPV6
+						      : NFCT_FILTER_DST_IPV6, &a6);
+		else if (!strcmp(kind, "m"))
+			nfct_filter_add_attr(f, NFCT_FILTER_MARK, &m);
+		else if (!strcmp(kind, "z"))
+			nfct_filter_add_attr(f, NFCT_FILTER_ZONE, &z);
+		else
+			return -1;
+	}
+	return 0;
+}
+
 static int add_token(struct nfct_filter *f, const char *t)
 {
 	char buf[128];
-	char *slash;
+	char *slash, *star, *dash;
 
 	snprintf(buf, sizeof(buf), "%s", t);
+	star = strchr(buf, '*');
+	if (star) {
+		*star++ = '\0';
+		if (add_filler(f, buf, strtol(star, NULL, 0)) < 0) {
+			fprintf(stderr, "bad token %s\n", t);
+			return -1;
+		}
+		return 0;
+	}
+	dash = strchr(buf, '-');
+	if (!strncmp(buf, "p=", 2) && dash) {
+		for (unsigned long p = strtoul(buf + 2, NULL, 0);
+		     p <= strtoul(dash + 1, NULL, 0); p++)
+			nfct_filter_add_attr_u32(f, NFCT_FILTER_L4PROTO, p);
+		return 0;
+	}
 	slash = strchr(buf, '/');
 	if (slash)
 		*slash++ = '\0';

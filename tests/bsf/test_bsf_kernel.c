@@ -48,6 +48,10 @@ MODEL(src6_two, V4 || (e->src[1] == 0 && e->src[2] == 0 &&
 			(e->src[0] == 0xfe800000 && e->src[3] == 5))))
 MODEL(not_src6_two, V4 || !src6_two(e))
 MODEL(zone_mark, e->zone == 1 && e->mark != 5)
+MODEL(not_src_net, !V4 || (e->src[0] & 0xffffff00) != 0x0a000000)
+MODEL(src_net_mark5, src_net(e) && mark5(e))
+MODEL(udp, e->proto == 17)
+MODEL(src_net_not_dst_net, src_net(e) && not_dst_net(e))
 
 struct kcase {
 	const char *spec;
@@ -79,6 +83,40 @@ static const struct kcase cases[] = {
 	{ "s=6:3 s=132:1 n=1", not_states2, 0 },
 	{ "6s=2001:db8::1 6s=fe80::5", src6_two, 0 },
 	{ "6s=2001:db8::1 6s=fe80::5 n=4", not_src6_two, 0 },
+	/*
+	 * Long lists, the entry that decides last (farthest from the
+	 * jumps' targets). "KIND*N" is N entries no event matches. Up to
+	 * 255 protocols, 85 IPv4 addresses per direction and 85 marks the
+	 * reference decides right too, except that from 85 IPv4 addresses
+	 * its jump for a missing address wraps (IPv6 events have no IPv4
+	 * source): compared at 84 there. It keeps only 20 IPv6 addresses
+	 * and tries only the first, so it is compared with that one first.
+	 * All protocols below glibc's IPPROTO_MAX (263): the numbers above
+	 * 255 are ignored.
+	 */
+	{ "p=0-16 p=18-255", not_udp, 1 },
+	{ "p=0-16 p=18-255 n=0", udp, 1 },
+	{ "p=0-262 m=5/ff", mark5, 1 },
+	{ "4s*83 4s=10.0.0.0/ffffff00", src_net, 1 },
+	{ "4s*83 4s=10.0.0.0/ffffff00 n=2", not_src_net, 1 },
+	{ "4s*84 4s=10.0.0.0/ffffff00", src_net, 0 },
+	{ "4d*84 4d=10.0.1.0/ffffff00", dst_net, 1 },
+	{ "4s*83 4s=10.0.0.0/ffffff00 4d*84 4d=10.0.1.0/ffffff00 n=3",
+	  src_net_not_dst_net, 1 },
+	{ "m*84 m=5/ff", mark5, 1 },
+	{ "m*84 m=5/ff n=6", not_mark5, 1 },
+	{ "6s=2001:db8::/32 6s*84", src6_net, 1 },
+	{ "6s*84 6s=2001:db8::/32", src6_net, 0 },
+	{ "6d*84 6d=fe80::/16 n=5", not_dst6_ll, 0 },
+	/* beyond what the reference can: only the model */
+	{ "p=0-255 p=17 m*999 m=5/ff", mark5, 0 },
+	{ "4s*999 4s=10.0.0.0/ffffff00", src_net, 0 },
+	{ "4d*999 4d=10.0.1.0/ffffff00 n=3", not_dst_net, 0 },
+	{ "m*999 m=5/ff n=6", not_mark5, 0 },
+	{ "6s*299 6s=2001:db8::/32", src6_net, 0 },
+	{ "z*999 z=1", zone1, 0 },
+	{ "z*3000 z=0 z=7 n=7", not_zone0_7, 0 },
+	{ "p=0-262 4s*600 4s=10.0.0.0/ffffff00 m*600 m=5/ff", src_net_mark5, 0 },
 };
 
 static int cmp_str(const void *a, const void *b)

@@ -8,16 +8,22 @@
  *    bsf_probe run on the reference library) make the same decision on
  *    a corpus of event messages, run by a small classic BPF interpreter
  *    that models the kernel's netlink extensions;
- *  - bad input and limits.
+ *  - bad input;
+ *  - long lists, up to the longest that fit in BPF_MAXINSNS: every jump
+ *    lands inside the program, every entry decides, the kernel accepts
+ *    the program, one entry more is ENOSPC.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <netinet/in.h>
 #include <linux/filter.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
 #include "nfct_test.h"
@@ -247,20 +253,26 @@ static void test_errors(void **state)
 	nfct_filter_destroy(f);
 
 	/* each of these records EINVAL */
-	for (int c = 0; c < 7; c++) {
+	for (int c = 0; c < 6; c++) {
 		f = nfct_filter_create();
 		switch (c) {
 		case 0: nfct_filter_add_attr(f, NFCT_FILTER_L4PROTO_STATE, &udp); break;
 		case 1: nfct_filter_add_attr(f, NFCT_FILTER_L4PROTO_STATE, &big); break;
-		case 2: nfct_filter_add_attr_u32(f, NFCT_FILTER_L4PROTO, 256); break;
-		case 3: nfct_filter_add_attr(f, NFCT_FILTER_MAX, zero); break;
-		case 4: nfct_filter_add_attr(f, NFCT_FILTER_MARK, NULL); break;
-		case 5: nfct_filter_add_attr_u32(f, NFCT_FILTER_ZONE, 65536); break;
-		case 6: nfct_filter_add_attr_u32(f, NFCT_FILTER_SRC_IPV4, 1); break;
+		case 2: nfct_filter_add_attr(f, NFCT_FILTER_MAX, zero); break;
+		case 3: nfct_filter_add_attr(f, NFCT_FILTER_MARK, NULL); break;
+		case 4: nfct_filter_add_attr_u32(f, NFCT_FILTER_ZONE, 65536); break;
+		case 5: nfct_filter_add_attr_u32(f, NFCT_FILTER_SRC_IPV4, 1); break;
 		}
 		assert_int_equal(attach_errno(f), EINVAL);
 		nfct_filter_destroy(f);
 	}
+	/* protocols above 255 cannot be in the 8-bit field: ignored */
+	f = nfct_filter_create();
+	for (uint32_t p = 256; p < 263; p++)
+		nfct_filter_add_attr_u32(f, NFCT_FILTER_L4PROTO, p);
+	nfct_filter_add_attr_u32(f, NFCT_FILTER_L4PROTO, ~0u);
+	CHECK_BOTH(f, PROLOGUE(be), PASS);
+	nfct_filter_destroy(f);
 	/* NULL filters */
 	nfct_filter_add_attr(NULL, NFCT_FILTER_MARK, zero);
 	nfct_filter_add_attr_u32(NULL, NFCT_FILTER_L4PROTO, 6);
@@ -271,65 +283,6 @@ static void test_errors(void **state)
 	errno = 0;
 	assert_int_equal(nfct_filter_attach(0, NULL), -1);
 	assert_int_equal(errno, EINVAL);
-}
-
-static void test_limits(void **state)
-{
-	struct nfct_filter *f;
-	struct sock_filter ins[MAXI];
-
-	(void)state;
-	/* as many of each as fit, in one program */
-	f = nfct_filter_create();
-	for (int i = 0; i < 127; i++) {
-		struct nfct_filter_dump_mark m = { i, ~0u };
-		nfct_filter_add_attr_u32(f, NFCT_FILTER_ZONE, i);
-		if (i < 84)
-			nfct_filter_add_attr(f, NFCT_FILTER_MARK, &m);
-	}
-	for (int i = 0; i < 81; i++) {
-		struct nfct_filter_ipv4 a = { i, ~0u };
-		nfct_filter_add_attr(f, NFCT_FILTER_SRC_IPV4, &a);
-		nfct_filter_add_attr(f, NFCT_FILTER_DST_IPV4, &a);
-	}
-	for (int i = 0; i < 20; i++) {
-		struct nfct_filter_ipv6 a = { { i, 0, 0, 0 }, { ~0u, ~0u, ~0u, ~0u } };
-		nfct_filter_add_attr(f, NFCT_FILTER_SRC_IPV6, &a);
-		nfct_filter_add_attr(f, NFCT_FILTER_DST_IPV6, &a);
-	}
-	for (int i = 0; i < 16; i++) {
-		struct nfct_filter_proto p[3] = { { 6, i }, { 33, i }, { 132, i } };
-		for (int j = 0; j < 3; j++)
-			nfct_filter_add_attr(f, NFCT_FILTER_L4PROTO_STATE, &p[j]);
-	}
-	for (int i = 0; i < 243; i++)
-		nfct_filter_add_attr_u32(f, NFCT_FILTER_L4PROTO, i);
-	for (int k = 0; k < NFCT_FILTER_MAX; k++)
-		nfct_filter_set_logic(f, k, NFCT_FILTER_LOGIC_NEGATIVE);
-	assert_true(bsf_compile(f, 0, ins, MAXI) > 0);
-	/* one more protocol: the jumps would not fit */
-	nfct_filter_add_attr_u32(f, NFCT_FILTER_L4PROTO, 250);
-	assert_int_equal(attach_errno(f), ENOSPC);
-	nfct_filter_destroy(f);
-
-	/* past the per-kind limits: ENOSPC, recorded */
-	for (int c = 0; c < 5; c++) {
-		f = nfct_filter_create();
-		for (int i = 0; i < 128; i++) {
-			struct nfct_filter_ipv4 a = { i, ~0u };
-			struct nfct_filter_ipv6 b = { { i, 0, 0, 0 }, { ~0u, 0, 0, 0 } };
-			struct nfct_filter_dump_mark m = { i, ~0u };
-			switch (c) {
-			case 0: nfct_filter_add_attr(f, NFCT_FILTER_DST_IPV4, &a); break;
-			case 1: if (i <= 20) nfct_filter_add_attr(f, NFCT_FILTER_SRC_IPV6, &b); break;
-			case 2: nfct_filter_add_attr(f, NFCT_FILTER_MARK, &m); break;
-			case 3: nfct_filter_add_attr_u32(f, NFCT_FILTER_ZONE, i); break;
-			case 4: if (i < 82) nfct_filter_add_attr(f, NFCT_FILTER_SRC_IPV4, &a); break;
-			}
-		}
-		assert_int_equal(attach_errno(f), ENOSPC);
-		nfct_filter_destroy(f);
-	}
 }
 
 /* ---- decisions: a classic BPF interpreter ---------------------------- */
@@ -539,6 +492,15 @@ static const char *const same_specs[] = {
 	"p=6 s=6:3 4s=10.0.0.1/ffffff00 4d=10.0.1.1 6s=2001:db8::1/64 6d=::2 m=5/ff m=7",
 	"p=6 p=17 s=6:3 4s=10.0.0.1/ffffff00 4d=10.0.1.1 6s=2001:db8::1/64 6d=::2 m=5/ff m=7 n=0 n=1 n=2 n=3 n=4 n=5 n=6",
 	"s=6:3 n=1 m=1 4d=10.0.0.254/fffffff0 n=3",
+	/* lists as long as the reference gets right ("KIND*N": N entries
+	 * no message has), the deciding entry last */
+	"p=0-16 p=18-255",
+	"p=0-262 n=0",
+	"4s*83 4s=10.0.0.1/ffffff00",
+	"4d*84 4d=10.0.1.1 n=3",
+	"m*84 m=5/ff",
+	"m*84 m=1 n=6",
+	"6s=2001:db8::/32 6s*84",
 };
 
 static void test_same_decisions(void **state)
@@ -575,6 +537,341 @@ static void test_same_decisions(void **state)
 		free(msgs[m]);
 }
 
+/* ---- long lists ------------------------------------------------------ */
+
+/*
+ * Conditional jumps have 8-bit offsets; long lists reach their targets
+ * through BPF_JA trampolines. These tests build lists of every kind up
+ * to the longest that fits in BPF_MAXINSNS and check that every jump
+ * lands inside the program and every entry decides.
+ */
+
+enum kind { K_SRC4, K_DST4, K_SRC6, K_DST6, K_MARK, K_ZONE, K_NKINDS };
+
+static const char *const kind_name[K_NKINDS] = {
+	"IPv4 source", "IPv4 destination", "IPv6 source",
+	"IPv6 destination", "mark", "zone",
+};
+
+static const enum nfct_filter_attr kind_attr[K_NKINDS] = {
+	NFCT_FILTER_SRC_IPV4, NFCT_FILTER_DST_IPV4, NFCT_FILTER_SRC_IPV6,
+	NFCT_FILTER_DST_IPV6, NFCT_FILTER_MARK, NFCT_FILTER_ZONE,
+};
+
+/* Value of entry @i: distinct for each i; NO_ENTRY gives one of none. */
+#define NO_ENTRY 0xffffffffu
+
+static uint32_t v4_of(unsigned int i)
+{
+	return i == NO_ENTRY ? 0x0b000001 : 0x0b000000 + 3 * i;
+}
+
+static uint32_t mark_of(unsigned int i)
+{
+	return i == NO_ENTRY ? 0x10001 : 0x10000 + 3 * i;
+}
+
+static uint16_t zone_of(unsigned int i)
+{
+	return i == NO_ENTRY ? 999 : 1000 + i;
+}
+
+static void add_entry(struct nfct_filter *f, enum kind k, unsigned int i)
+{
+	struct nfct_filter_ipv4 a4 = { v4_of(i), ~0u };
+	struct nfct_filter_ipv6 a6 = { { 0x20020000, i, 0, 7 }, { ~0u, ~0u, ~0u, ~0u } };
+	struct nfct_filter_dump_mark m = { mark_of(i), ~0u };
+	uint16_t z = zone_of(i);
+
+	switch (k) {
+	case K_SRC4: case K_DST4: nfct_filter_add_attr(f, kind_attr[k], &a4); break;
+	case K_SRC6: case K_DST6: nfct_filter_add_attr(f, kind_attr[k], &a6); break;
+	case K_MARK: nfct_filter_add_attr(f, kind_attr[k], &m); break;
+	default: nfct_filter_add_attr(f, kind_attr[k], &z); break;
+	}
+}
+
+/* A filter of @n entries of kind @k, with negative logic if asked. */
+static struct nfct_filter *long_filter(enum kind k, unsigned int n, int negative)
+{
+	struct nfct_filter *f = nfct_filter_create();
+
+	assert_non_null(f);
+	for (unsigned int i = 0; i < n; i++)
+		add_entry(f, k, i);
+	if (negative)
+		assert_int_equal(nfct_filter_set_logic(f, kind_attr[k],
+						       NFCT_FILTER_LOGIC_NEGATIVE), 0);
+	return f;
+}
+
+/* An event whose attribute of kind @k is entry @i's value. */
+static struct sc_entry entry_event(enum kind k, unsigned int i)
+{
+	struct sc_entry e = { AF_INET, IPPROTO_UDP, { 0x0c000001 }, { 0x0c000002 },
+			      1000, 53, 0, 0, 0 };
+	uint32_t v6[4] = { 0x20020000, i, 0, i == NO_ENTRY ? 8 : 7 };
+
+	switch (k) {
+	case K_SRC4: e.src[0] = v4_of(i); break;
+	case K_DST4: e.dst[0] = v4_of(i); break;
+	case K_SRC6: e.family = AF_INET6; memcpy(e.src, v6, sizeof(v6)); break;
+	case K_DST6: e.family = AF_INET6; memcpy(e.dst, v6, sizeof(v6)); break;
+	case K_MARK: e.mark = mark_of(i); break;
+	default: e.zone = zone_of(i); break;
+	}
+	return e;
+}
+
+/*
+ * The program is one the kernel accepts: at most BPF_MAXINSNS
+ * instructions, the last a return, every jump landing inside it.
+ */
+static void assert_valid_prog(const struct sock_filter *prog, int n, const char *what)
+{
+	if (n <= 0 || n > BPF_MAXINSNS)
+		fail_msg("%s: %d instructions", what, n);
+	if (BPF_CLASS(prog[n - 1].code) != BPF_RET)
+		fail_msg("%s: last instruction %04x is not a return", what, prog[n - 1].code);
+	for (int pc = 0; pc < n; pc++) {
+		const struct sock_filter *i = &prog[pc];
+		uint64_t left = (uint64_t)n - pc - 1;
+
+		if (BPF_CLASS(i->code) != BPF_JMP)
+			continue;
+		if (BPF_OP(i->code) == BPF_JA ? i->k >= left
+					       : i->jt >= left || i->jf >= left)
+			fail_msg("%s: jump at %d (%04x %u %u %u) leaves the program of %d",
+				 what, pc, i->code, i->jt, i->jf, i->k, n);
+	}
+}
+
+static int host_big_endian(void)
+{
+	const uint16_t one = 1;
+
+	return *(const uint8_t *)&one == 0;
+}
+
+/* Compile @f for both byte orders, check both; the host's in @prog. */
+static int compile_valid(const struct nfct_filter *f, struct sock_filter *prog,
+			 const char *what)
+{
+	static struct sock_filter other[MAXI];
+	int be = host_big_endian();
+	int n = bsf_compile(f, be, prog, MAXI);
+	int no = bsf_compile(f, !be, other, MAXI);
+
+	assert_valid_prog(prog, n, what);
+	assert_valid_prog(other, no, what);
+	assert_int_equal(n, no);
+	return n;
+}
+
+/* Decision of @prog on the event @e, run as the kernel would. */
+static long decide(const struct sock_filter *prog, int n, const struct sc_entry *e)
+{
+	static char buf[8192];	/* an event is a few hundred bytes */
+	struct nlmsghdr *nlh = scenario_build_event(buf, e, IPCTNL_MSG_CT_NEW);
+
+	return run_bpf(prog, n, (const uint8_t *)nlh, nlh->nlmsg_len);
+}
+
+/*
+ * Every entry of a list of @n passes (drops with negative logic), a
+ * value of no entry drops (passes). The program is attached to a new
+ * socket (a replaced program is uncharged only after an RCU grace
+ * period): the kernel must accept it, except that it may refuse the
+ * longest ones (@longest) with ENOMEM, beyond the socket's option memory
+ * (net.core.optmem_max, charged with the program converted to eBPF).
+ */
+static void check_list(enum kind k, unsigned int n, int negative, int longest)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+	static struct sock_filter prog[MAXI];
+	struct nfct_filter *f = long_filter(k, n, negative);
+	char what[64];
+	int len;
+
+	snprintf(what, sizeof(what), "%u %s entries%s", n, kind_name[k],
+		 negative ? ", negative" : "");
+	len = compile_valid(f, prog, what);
+	assert_true(fd >= 0);
+	errno = 0;
+	if (nfct_filter_attach(fd, f) < 0 && !(longest && errno == ENOMEM))
+		fail_msg("%s: the kernel refused it: %s", what, strerror(errno));
+	close(fd);
+	for (unsigned int i = 0; i <= n; i++) {
+		unsigned int entry = i < n ? i : NO_ENTRY;
+		struct sc_entry e = entry_event(k, entry);
+		long want = (entry != NO_ENTRY) != negative ? 0xffffffff : 0;
+		long got = decide(prog, len, &e);
+
+		if (got != want)
+			fail_msg("%s: entry %d decided %ld, want %ld", what,
+				 entry == NO_ENTRY ? -1 : (int)entry, got, want);
+	}
+	/* IPv6 events have no IPv4 source: the block passes them */
+	if (k == K_SRC4) {
+		struct sc_entry e = entry_event(K_SRC6, NO_ENTRY);
+
+		assert_int_equal(decide(prog, len, &e), 0xffffffff);
+	}
+	nfct_filter_destroy(f);
+}
+
+/* errno of compiling @n entries of kind @k, 0 if it compiles. */
+static int list_errno(enum kind k, unsigned int n, int negative)
+{
+	struct nfct_filter *f = long_filter(k, n, negative);
+	int err = attach_errno(f);
+
+	nfct_filter_destroy(f);
+	return err;
+}
+
+/* The longest list of kind @k that compiles. */
+static unsigned int longest_list(enum kind k, int negative)
+{
+	unsigned int lo = 1, hi = BPF_MAXINSNS;	/* lo fits, hi does not */
+
+	assert_int_equal(list_errno(k, lo, negative), 0);
+	assert_int_equal(list_errno(k, hi, negative), ENOSPC);
+	while (hi - lo > 1) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (list_errno(k, mid, negative) == 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Lists of the reference's sizes (85), longer (300) and the longest that
+ * fit: every entry decides, with both logics. The longest fills the
+ * program up to a few instructions (one entry, an island, the block's
+ * end) and one entry more fails with ENOSPC, attaching nothing, as does
+ * a list of 5000. The kernel accepts the programs (see check_list()).
+ */
+static void test_long_lists(void **state)
+{
+	static struct sock_filter prog[MAXI];
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+
+	(void)state;
+	assert_true(fd >= 0);
+	for (int k = 0; k < K_NKINDS; k++) {
+		for (int neg = 0; neg < 2; neg++) {
+			unsigned int max = longest_list(k, neg);
+			const unsigned int sizes[] = { 85, 300, 1000 };
+			struct nfct_filter *f = long_filter(k, max, neg);
+			int len = compile_valid(f, prog, kind_name[k]);
+
+			if (len <= BPF_MAXINSNS - 20)
+				fail_msg("%s: the longest list (%u) makes only %d instructions",
+					 kind_name[k], max, len);
+			nfct_filter_destroy(f);
+
+			f = long_filter(k, max + 1, neg);
+			errno = 0;
+			assert_int_equal(nfct_filter_attach(fd, f), -1);
+			assert_int_equal(errno, ENOSPC);
+			nfct_filter_destroy(f);
+			assert_int_equal(list_errno(k, 5000, neg), ENOSPC);
+
+			for (int s = 0; s < 3; s++)
+				if (sizes[s] < max)
+					check_list(k, sizes[s], neg, 0);
+			check_list(k, max, neg, 1);
+		}
+	}
+	/* the failed attaches attached nothing */
+	errno = 0;
+	assert_int_equal(nfct_filter_detach(fd), -1);
+	assert_int_equal(errno, ENOENT);
+	close(fd);
+}
+
+/*
+ * All 256 protocols fit (and the numbers a C library may have above 255
+ * are ignored): every protocol decides, with both logics.
+ */
+static void test_all_protocols(void **state)
+{
+	static struct sock_filter prog[MAXI];
+
+	(void)state;
+	for (int neg = 0; neg < 2; neg++) {
+		struct nfct_filter *f = nfct_filter_create();
+		int len;
+
+		/* every number below glibc's IPPROTO_MAX (263) but UDP */
+		for (uint32_t p = 0; p < 263; p++)
+			if (p != IPPROTO_UDP)
+				nfct_filter_add_attr_u32(f, NFCT_FILTER_L4PROTO, p);
+		if (neg)
+			nfct_filter_set_logic(f, NFCT_FILTER_L4PROTO, NFCT_FILTER_LOGIC_NEGATIVE);
+		len = compile_valid(f, prog, "all protocols");
+		for (unsigned int p = 0; p < 256; p++) {
+			struct sc_entry e = entry_event(K_MARK, NO_ENTRY);
+			long want = (p != IPPROTO_UDP) != neg ? 0xffffffff : 0;
+
+			e.proto = p;
+			if (decide(prog, len, &e) != want)
+				fail_msg("protocol %u%s: decided %ld", p,
+					 neg ? " (negative)" : "", decide(prog, len, &e));
+		}
+		nfct_filter_destroy(f);
+	}
+}
+
+/*
+ * Every kind at once, with long lists and negative logic: islands in
+ * several blocks of one program, all states of the three protocols;
+ * every jump lands inside, every kind still decides, the kernel takes it.
+ */
+static void test_everything(void **state)
+{
+	static struct sock_filter prog[MAXI];
+	static const unsigned int count[K_NKINDS] = { 200, 200, 50, 50, 200, 300 };
+	struct nfct_filter *f = nfct_filter_create();
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+	int len;
+
+	(void)state;
+	for (int k = 0; k < K_NKINDS; k++)
+		for (unsigned int i = 0; i < count[k]; i++)
+			add_entry(f, k, i);
+	for (uint32_t p = 0; p < 263; p++)
+		if (p != IPPROTO_UDP)
+			nfct_filter_add_attr_u32(f, NFCT_FILTER_L4PROTO, p);
+	for (int st = 0; st < 16; st++) {
+		struct nfct_filter_proto sp[3] = { { 6, st }, { 33, st }, { 132, st } };
+
+		for (int j = 0; j < 3; j++)
+			nfct_filter_add_attr(f, NFCT_FILTER_L4PROTO_STATE, &sp[j]);
+	}
+	for (int k = 0; k < NFCT_FILTER_MAX; k++)
+		nfct_filter_set_logic(f, k, NFCT_FILTER_LOGIC_NEGATIVE);
+	len = compile_valid(f, prog, "everything");
+	assert_true(len > 3000);
+	assert_true(fd >= 0);
+	assert_int_equal(nfct_filter_attach(fd, f), 0);
+	close(fd);
+	/* UDP with no listed value passes every block; each listed value,
+	 * even the last of its list, drops */
+	for (int k = 0; k < K_NKINDS; k++) {
+		struct sc_entry none = entry_event(k, NO_ENTRY);
+		struct sc_entry last = entry_event(k, count[k] - 1);
+
+		assert_int_equal(decide(prog, len, &none), 0xffffffff);
+		assert_int_equal(decide(prog, len, &last), 0);
+	}
+	nfct_filter_destroy(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -584,7 +881,9 @@ int main(void)
 		cmocka_unit_test(test_prog_ipv4_mark_zone),
 		cmocka_unit_test(test_prog_states),
 		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_long_lists),
+		cmocka_unit_test(test_all_protocols),
+		cmocka_unit_test(test_everything),
 		cmocka_unit_test(test_same_decisions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
