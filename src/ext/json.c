@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "ext_internal.h"
+#include "format.h"
 
 /* Bumped when a member changes meaning or goes away (doc/json.md). */
 #define JSON_SCHEMA_VERSION 1
@@ -58,14 +59,21 @@ static void put_qstr(struct jb *b, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
 		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+		size_t run = i;
 
-		if (c == '"' || c == '\\') {
+		/* a run of plain characters goes out in one piece */
+		while (run < n && (unsigned char)s[run] >= 0x20 &&
+		       (unsigned char)s[run] < 0x7f && s[run] != '"' &&
+		       s[run] != '\\')
+			run++;
+		if (run > i) {
+			put(b, s + i, run - i);
+			i = run - 1;
+		} else if (c == '"' || c == '\\') {
 			put(b, "\\", 1);
 			put(b, (char *)&c, 1);
-		} else if (c < 0x20 || c >= 0x7f) {
-			put(b, esc, 6);
 		} else {
-			put(b, (char *)&c, 1);
+			put(b, esc, 6);
 		}
 	}
 	put(b, "\"", 1);
@@ -74,12 +82,18 @@ static void put_qstr(struct jb *b, const char *s, size_t n)
 /* "key": -- with the comma the previous member needs; keys are plain */
 static void key(struct jb *b, const char *k)
 {
+	char tmp[40];	/* the longest key is 20 bytes */
+	size_t n = strlen(k), i = 0;
+
 	if (b->comma)
-		put(b, ",", 1);
+		tmp[i++] = ',';
 	b->comma = true;
-	put(b, "\"", 1);
-	put(b, k, strlen(k));
-	put(b, "\":", 2);
+	tmp[i++] = '"';
+	memcpy(tmp + i, k, n);
+	i += n;
+	tmp[i++] = '"';
+	tmp[i++] = ':';
+	put(b, tmp, i);	/* one copy per member, not four */
 }
 
 /* Where a nested object started, to take it back if it stays empty. */
@@ -123,10 +137,10 @@ static void close_or_drop(struct jb *b, struct jmark m)
 
 static void kv_u64(struct jb *b, const char *k, uint64_t v)
 {
-	char tmp[24];
+	char tmp[20];
 
 	key(b, k);
-	put(b, tmp, snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v));
+	put(b, tmp, fmt_u64(tmp, v) - tmp);
 }
 
 /* Zero means "none" for these fields: leave them out. */
@@ -142,13 +156,16 @@ static void kv_str(struct jb *b, const char *k, const char *s)
 	put_qstr(b, s, strlen(s));
 }
 
+/* An address of @family (AF_INET or AF_INET6) as a string. */
 static void kv_addr(struct jb *b, const char *k, int family, const void *a)
 {
-	char tmp[INET6_ADDRSTRLEN];
+	char tmp[INET6_ADDRSTRLEN + 4];
+	char *e = family == AF_INET6 ? fmt_ipv6(tmp, a) : fmt_ipv4(tmp, a);
 
-	/* cannot fail: the family is one of the two, the buffer fits */
-	inet_ntop(family, a, tmp, sizeof(tmp));
-	kv_str(b, k, tmp);
+	key(b, k);
+	put(b, "\"", 1);
+	put(b, tmp, e - tmp);
+	put(b, "\"", 1);
 }
 
 /* Epoch nanoseconds as "<k>_ns" and as RFC 3339 UTC text "<k>". */
