@@ -287,7 +287,13 @@ static void kv_flags(struct jb *b, const char *k, uint32_t v,
 /* Which attributes make up one tuple of a conntrack object. */
 struct tuple_attrs {
 	int l3, l4, v4src, v4dst, v6src, v6dst, sport, dport;
-	bool icmp;	/* ATTR_ICMP_* apply (orig and reply, not master) */
+	/*
+	 * ATTR_ICMP_* apply: the original tuple only. The attributes name
+	 * the original's fields, and the reply's are implied by them (the
+	 * same id, the answer's type), so writing them would say a value
+	 * twice -- or, in an object built by hand, print unset bytes.
+	 */
+	bool icmp;
 };
 
 static const struct tuple_attrs orig_attrs = {
@@ -298,7 +304,7 @@ static const struct tuple_attrs orig_attrs = {
 static const struct tuple_attrs repl_attrs = {
 	ATTR_REPL_L3PROTO, ATTR_REPL_L4PROTO, ATTR_REPL_IPV4_SRC,
 	ATTR_REPL_IPV4_DST, ATTR_REPL_IPV6_SRC, ATTR_REPL_IPV6_DST,
-	ATTR_REPL_PORT_SRC, ATTR_REPL_PORT_DST, true,
+	ATTR_REPL_PORT_SRC, ATTR_REPL_PORT_DST, false,
 };
 static const struct tuple_attrs master_attrs = {
 	ATTR_MASTER_L3PROTO, ATTR_MASTER_L4PROTO, ATTR_MASTER_IPV4_SRC,
@@ -354,7 +360,9 @@ static void tuple_members(struct jb *b, const struct nf_conntrack *ct,
 
 	/* a tuple without a protocol of its own has the top's */
 	l4 = has_l4 ? t->l4proto : top->l4;
-	if (a->icmp && l4 >= 0 && is_icmp(l4)) {
+	if (l4 >= 0 && is_icmp(l4)) {
+		if (!a->icmp)
+			return;
 		if (attr_isset(ct, ATTR_ICMP_TYPE))
 			kv_u64(b, "icmp_type", t->l4dst.icmp.type);
 		if (attr_isset(ct, ATTR_ICMP_CODE))

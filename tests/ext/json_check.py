@@ -140,6 +140,8 @@ def check_rules(o):
     for k in names:
         if k in o:
             check_tuple(o[k], fam, proto, k)
+    if 'icmp_type' in o.get('reply', {}) or 'icmp_id' in o.get('reply', {}):
+        raise Invalid('reply: ICMP fields are the original\'s')
     if 'master' in o and o['kind'] == 'conntrack':
         check_tuple(o['master'], None, o['master'].get('proto'), 'master')
 
