@@ -20,6 +20,23 @@
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack_ext.h>
 
+/* One direction's IPv4 TCP tuple. */
+static void tuple(struct nf_conntrack *ct, int reply, const char *src,
+		  const char *dst, uint16_t sport, uint16_t dport)
+{
+	nfct_set_attr_u8(ct, reply ? ATTR_REPL_L3PROTO : ATTR_ORIG_L3PROTO, AF_INET);
+	nfct_set_attr_u32(ct, reply ? ATTR_REPL_IPV4_SRC : ATTR_ORIG_IPV4_SRC,
+			  inet_addr(src));
+	nfct_set_attr_u32(ct, reply ? ATTR_REPL_IPV4_DST : ATTR_ORIG_IPV4_DST,
+			  inet_addr(dst));
+	nfct_set_attr_u8(ct, reply ? ATTR_REPL_L4PROTO : ATTR_ORIG_L4PROTO,
+			 IPPROTO_TCP);
+	nfct_set_attr_u16(ct, reply ? ATTR_REPL_PORT_SRC : ATTR_ORIG_PORT_SRC,
+			  htons(sport));
+	nfct_set_attr_u16(ct, reply ? ATTR_REPL_PORT_DST : ATTR_ORIG_PORT_DST,
+			  htons(dport));
+}
+
 /* Counters come in only through the parser: build what the kernel sends. */
 static struct nf_conntrack *typical(void)
 {
@@ -41,18 +58,8 @@ static struct nf_conntrack *typical(void)
 	}
 	if (ct == NULL || nfct_nlmsg_parse(nlh, ct) != 0)
 		exit(1);
-	nfct_set_attr_u8(ct, ATTR_ORIG_L3PROTO, AF_INET);
-	nfct_set_attr_u32(ct, ATTR_ORIG_IPV4_SRC, inet_addr("192.168.100.100"));
-	nfct_set_attr_u32(ct, ATTR_ORIG_IPV4_DST, inet_addr("192.168.100.200"));
-	nfct_set_attr_u8(ct, ATTR_ORIG_L4PROTO, IPPROTO_TCP);
-	nfct_set_attr_u16(ct, ATTR_ORIG_PORT_SRC, htons(54321));
-	nfct_set_attr_u16(ct, ATTR_ORIG_PORT_DST, htons(443));
-	nfct_set_attr_u8(ct, ATTR_REPL_L3PROTO, AF_INET);
-	nfct_set_attr_u32(ct, ATTR_REPL_IPV4_SRC, inet_addr("192.168.100.200"));
-	nfct_set_attr_u32(ct, ATTR_REPL_IPV4_DST, inet_addr("192.168.100.100"));
-	nfct_set_attr_u8(ct, ATTR_REPL_L4PROTO, IPPROTO_TCP);
-	nfct_set_attr_u16(ct, ATTR_REPL_PORT_SRC, htons(443));
-	nfct_set_attr_u16(ct, ATTR_REPL_PORT_DST, htons(54321));
+	tuple(ct, 0, "192.168.100.100", "192.168.100.200", 54321, 443);
+	tuple(ct, 1, "192.168.100.200", "192.168.100.100", 443, 54321);
 	nfct_set_attr_u8(ct, ATTR_TCP_STATE, 3 /* ESTABLISHED */);
 	nfct_set_attr_u8(ct, ATTR_TCP_FLAGS_ORIG, 0x27);
 	nfct_set_attr_u8(ct, ATTR_TCP_FLAGS_REPL, 0x23);
