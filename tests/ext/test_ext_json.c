@@ -542,9 +542,9 @@ static void from_kernel(void)
 	nfct_close(h);
 }
 
-static void kernel_expectation(void)
+static void ftp_expectation(void)
 {
-	/* expectations the kernel would send: parsed from its message */
+	/* the expectation the ftp helper sets up for a PORT command */
 	struct nf_expect *e = nfexp_new();
 	struct nf_conntrack *m = nfct_new(), *x = nfct_new(), *k = nfct_new();
 
@@ -611,7 +611,7 @@ static void test_json_corpus(void **state)
 	random_objects();
 	random_expectations();
 	from_kernel();
-	kernel_expectation();
+	ftp_expectation();
 	assert_int_equal(fclose(corpus), 0);
 
 	/* the TCP entry's destroy event, with counters, and small */
