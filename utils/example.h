@@ -10,6 +10,7 @@
 #define EXAMPLE_H
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -105,6 +106,21 @@ static inline struct nfct_handle *example_open(unsigned int groups)
 	if (h == NULL)
 		perror("nfct_open");
 	return h;
+}
+
+/* Parse a non-negative decimal number no bigger than INT32_MAX into @v;
+ * returns 0, or -1 after printing why. */
+static inline int example_number(const char *s, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	if (errno || *s == '\0' || *end != '\0' || *v < 0 || *v > INT32_MAX) {
+		fprintf(stderr, "bad number: %s\n", s);
+		return -1;
+	}
+	return 0;
 }
 
 #endif

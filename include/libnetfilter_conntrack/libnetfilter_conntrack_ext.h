@@ -139,7 +139,14 @@ int nfct_ext_mirror_foreach(const struct nfct_ext_mirror *m,
 			    int (*cb)(const struct nf_conntrack *ct, void *data),
 			    void *data);
 
-/* ---- JSON (ext_json.c) ------------------------------------------------ */
+/* ---- JSON (ext/json.c) ------------------------------------------------ */
+
+/*
+ * One object per call, one line, in schema version 1 (doc/json.md,
+ * doc/json-schema.json; every object says "version"). snprintf-style:
+ * the return value is the whole length. NFCT_OF_TIME adds the time of
+ * printing; other flags are ignored.
+ */
 
 int nfct_ext_snprintf_json(char *buf, unsigned int size,
 			   const struct nf_conntrack *ct, unsigned int msg_type,

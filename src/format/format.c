@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 
 #include "object.h"
+#include "format.h"
 
 /* IPS_* status bits (linux/netfilter/nf_conntrack_common.h). */
 #define ST_SEEN_REPLY	(1u << 1)
@@ -144,20 +145,30 @@ static inline void put_u32(struct fbuf *b, uint32_t v)
 	put_mem_cut(b, tmp, fmt_u32(tmp, v));
 }
 
+char *fmt_u64(char *q, uint64_t v)
+{
+	char tmp[20];
+	char *e = tmp + sizeof(tmp), *p = e;
+
+	if (v <= UINT32_MAX)
+		return q + fmt_u32(q, v);
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	memcpy(q, p, e - p);
+	return q + (e - p);
+}
+
 static void put_u64(struct fbuf *b, uint64_t v)
 {
 	char tmp[20];
-	char *e = tmp + sizeof(tmp), *q = e;
 
 	if (v <= UINT32_MAX) {
 		put_u32(b, v);
 		return;
 	}
-	do {
-		*--q = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	put_mem(b, q, e - q);
+	put_mem(b, tmp, fmt_u64(tmp, v) - tmp);
 }
 
 static const char hexdig[] = "0123456789abcdef";
@@ -200,7 +211,7 @@ static const struct {
  * into @q, which must have room for 16 bytes: the bytes after the text
  * are scratch.
  */
-static char *fmt_ipv4(char *q, const void *addr)
+char *fmt_ipv4(char *q, const void *addr)
 {
 	const uint8_t *a = addr;
 
@@ -216,7 +227,7 @@ static char *fmt_ipv4(char *q, const void *addr)
  * two or more zero groups becomes "::", and ::a.b.c.d / ::ffff:a.b.c.d
  * (except ::1 and ::) keep the IPv4 part dotted.
  */
-static char *fmt_ipv6(char *q, const void *addr)
+char *fmt_ipv6(char *q, const void *addr)
 {
 	const uint8_t *a = addr;
 	unsigned int w[8];
