@@ -16,6 +16,36 @@
 extern "C" {
 #endif
 
+/*
+ * Load-time check. This library and the original share the soname, so a
+ * program built with this header can be started on the original (a
+ * system copy found first, a prefix install without a run path). The
+ * functions below are bound lazily, so it would die at its first call
+ * with "undefined symbol: nfct_ext_mirror_new" or the like, after doing
+ * part of its work. A data reference is never lazy: every file that
+ * includes this header keeps the address of the object below, which only
+ * this library defines, so on the original the loader stops the program
+ * before main() with "undefined symbol:
+ * nfct_ext_needs_libnetfilter_conntrack_with_extensions". The
+ * retain attribute keeps the reference through ld --gc-sections;
+ * NFCT_EXT_NO_LOAD_CHECK turns the check off.
+ */
+extern const char nfct_ext_needs_libnetfilter_conntrack_with_extensions[];
+
+#if defined(__GNUC__) && !defined(NFCT_EXT_NO_LOAD_CHECK)
+#if defined(__has_attribute)
+#if __has_attribute(retain)
+#define NFCT_EXT_RETAIN_ __attribute__((retain))
+#endif
+#endif
+#ifndef NFCT_EXT_RETAIN_
+#define NFCT_EXT_RETAIN_
+#endif
+static const char *const nfct_ext_load_check_ __attribute__((used))
+	NFCT_EXT_RETAIN_ = nfct_ext_needs_libnetfilter_conntrack_with_extensions;
+#undef NFCT_EXT_RETAIN_
+#endif
+
 /* ---- batched requests (ext_batch.c) ---------------------------------- */
 
 /*
