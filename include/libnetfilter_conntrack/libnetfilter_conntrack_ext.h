@@ -80,30 +80,30 @@ int nfct_ext_bulk_delete(struct nfct_handle *h,
 
 /* One CPU's conntrack counters (IPCTNL_MSG_CT_GET_STATS_CPU). */
 struct nfct_ext_stats_cpu {
-	uint32_t cpu;
+	uint32_t cpu;		/* CPU number */
 	uint32_t searched;	/* old kernels only */
-	uint32_t found;
+	uint32_t found;		/* lookups that found an entry */
 	uint32_t new;		/* old kernels only */
-	uint32_t invalid;
+	uint32_t invalid;	/* packets conntrack could not track */
 	uint32_t ignore;	/* old kernels only */
 	uint32_t delete;	/* old kernels only */
 	uint32_t delete_list;	/* old kernels only */
-	uint32_t insert;
-	uint32_t insert_failed;
-	uint32_t drop;
-	uint32_t early_drop;
-	uint32_t error;
-	uint32_t search_restart;
-	uint32_t clash_resolve;
-	uint32_t chaintoolong;
+	uint32_t insert;	/* entries inserted into the table */
+	uint32_t insert_failed;	/* inserts that failed (clashes) */
+	uint32_t drop;		/* packets dropped: table full, no memory */
+	uint32_t early_drop;	/* entries evicted to make room */
+	uint32_t error;		/* packets with errors (ICMP errors included) */
+	uint32_t search_restart;	/* lookups restarted (hash resize) */
+	uint32_t clash_resolve;	/* insert clashes resolved */
+	uint32_t chaintoolong;	/* inserts refused: hash chain too long */
 };
 
 /* One CPU's expectation counters (IPCTNL_MSG_EXP_GET_STATS_CPU). */
 struct nfexp_ext_stats_cpu {
-	uint32_t cpu;
-	uint32_t new;
-	uint32_t create;
-	uint32_t delete;
+	uint32_t cpu;		/* CPU number */
+	uint32_t new;		/* expectations that were matched */
+	uint32_t create;	/* expectations created */
+	uint32_t delete;	/* expectations deleted */
 };
 
 int nfct_ext_stats_count(struct nfct_handle *h, uint32_t *entries,
