@@ -9,7 +9,8 @@
    function, public type and topic (test_docs.expected_pages); every
    relative link of the installed docs resolves; an extension program
    built without a run path stops before main() on the system's library
-   with the loader naming the extension symbol.
+   with the loader naming the extension symbol; the installed ext header
+   compiles as C++.
 2. The command lines of doc/ext/*.md (indented lines starting with
    build/utils/, doc/ext/ or an ip netns session) run as written, from
    the top of the tree, in a private mount and network namespace.
@@ -155,10 +156,29 @@ def test_prefix_install(a):
         print('installed docs: %d links checked in %d files'
               % (check_links(mds, docdir), len(mds)))
 
+        # The installed headers from C++ too: the ext header's members
+        # named new and delete are new_ and delete_ there, same layout.
+        cxx = os.path.join(tmp, 'ext.cpp')
+        with open(cxx, 'w') as f:
+            f.write('#include <libnetfilter_conntrack/libnetfilter_conntrack_ext.h>\n'
+                    'static_assert(sizeof(struct nfct_ext_stats_cpu) == 16 * 4, "");\n'
+                    'static_assert(sizeof(struct nfexp_ext_stats_cpu) == 4 * 4, "");\n'
+                    'int f(struct nfct_ext_stats_cpu *s, struct nfexp_ext_stats_cpu *e)\n'
+                    '{ return s->new_ + s->delete_ + e->new_ + e->delete_; }\n')
+        pc = dict(env, PKG_CONFIG_PATH=os.path.join(libdir, 'pkgconfig'))
+        cflags = subprocess.run(['pkg-config', '--cflags',
+                                 'libnetfilter_conntrack'], env=pc,
+                                capture_output=True, text=True,
+                                check=True).stdout.split()
+        r = subprocess.run(['c++', '-Wall', '-Wextra', '-Werror',
+                            '-fsyntax-only', cxx] + cflags,
+                           capture_output=True, text=True)
+        if r.returncode:
+            fail('the installed ext header in C++: ' + r.stderr[:1000])
+
         # Built without a run path, an extension program meets the
         # system's library (same soname): it must stop before main().
         prog = os.path.join(tmp, 'ext_stats_norpath')
-        pc = dict(env, PKG_CONFIG_PATH=os.path.join(libdir, 'pkgconfig'))
         flags = subprocess.run(['pkg-config', '--cflags', '--libs',
                                 'libnetfilter_conntrack'], env=pc,
                                capture_output=True, text=True,

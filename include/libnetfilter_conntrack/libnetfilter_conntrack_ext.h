@@ -78,15 +78,27 @@ int nfct_ext_bulk_delete(struct nfct_handle *h,
 
 /* ---- statistics (ext_stats.c) ---------------------------------------- */
 
-/* One CPU's conntrack counters (IPCTNL_MSG_CT_GET_STATS_CPU). */
+/*
+ * One CPU's conntrack counters (IPCTNL_MSG_CT_GET_STATS_CPU). new and
+ * delete are C++ keywords: a C++ program sees those two members as new_
+ * and delete_ (same layout), so the header compiles in both languages.
+ */
 struct nfct_ext_stats_cpu {
 	uint32_t cpu;		/* CPU number */
 	uint32_t searched;	/* old kernels only */
 	uint32_t found;		/* lookups that found an entry */
+#ifndef __cplusplus
 	uint32_t new;		/* old kernels only */
+#else
+	uint32_t new_;
+#endif
 	uint32_t invalid;	/* packets conntrack could not track */
 	uint32_t ignore;	/* old kernels only */
+#ifndef __cplusplus
 	uint32_t delete;	/* old kernels only */
+#else
+	uint32_t delete_;
+#endif
 	uint32_t delete_list;	/* old kernels only */
 	uint32_t insert;	/* entries inserted into the table */
 	uint32_t insert_failed;	/* inserts that failed (clashes) */
@@ -98,12 +110,21 @@ struct nfct_ext_stats_cpu {
 	uint32_t chaintoolong;	/* inserts refused: hash chain too long */
 };
 
-/* One CPU's expectation counters (IPCTNL_MSG_EXP_GET_STATS_CPU). */
+/* One CPU's expectation counters (IPCTNL_MSG_EXP_GET_STATS_CPU); new_
+ * and delete_ in C++, as above. */
 struct nfexp_ext_stats_cpu {
 	uint32_t cpu;		/* CPU number */
+#ifndef __cplusplus
 	uint32_t new;		/* expectations that were matched */
+#else
+	uint32_t new_;
+#endif
 	uint32_t create;	/* expectations created */
+#ifndef __cplusplus
 	uint32_t delete;	/* expectations deleted */
+#else
+	uint32_t delete_;
+#endif
 };
 
 int nfct_ext_stats_count(struct nfct_handle *h, uint32_t *entries,
