@@ -2,20 +2,23 @@
 """The docs suite: the generated reference is complete and usable.
 
 1. check_docs.py passes on the reference the build generated;
-2. every exported function has its own man page, and `man -l` renders
-   them (a topic page and a function's .so link page) without warnings;
+2. the man pages are exactly one per exported function, public type and
+   topic; each renders without warnings, and every `man -l` command of
+   the README and the docs works as written from the top of the tree;
 3. every example program of utils/ is referenced from the guide;
 4. the check can fail: on a copy of the sources with one function's doc
    comment, one @param line and one enum's comment deleted, Doxygen is
    run again and check_docs.py must report exactly those symbols.
 """
 import argparse
+import glob
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHECK = os.path.join(HERE, 'check_docs.py')
@@ -49,19 +52,44 @@ def test_complete(a):
 
 
 def exported(lib):
+    """The functions the library exports (data objects have no page)."""
     out = subprocess.run(['nm', '-D', '--defined-only', lib], check=True,
                          capture_output=True, text=True).stdout
     return sorted({l.split()[2].split('@')[0] for l in out.splitlines()
-                   if len(l.split()) == 3
+                   if len(l.split()) == 3 and l.split()[1] in 'TtWi'
                    and re.match(r'nf(ct|exp)_', l.split()[2])})
 
 
-def render(builddir, page):
-    env = dict(os.environ, MANWIDTH='80', LC_ALL='C.UTF-8', MANPAGER='cat',
-               PAGER='cat')
-    # From the directory above man3/, so ".so man3/x.3" links resolve.
-    return subprocess.run(['man', '--warnings=mac', '-l', page], cwd=builddir,
-                          env=env, capture_output=True, text=True)
+def public_types(incdir):
+    """Named structs, unions and enums of the library's own headers."""
+    names = set()
+    for h in public_headers(incdir):
+        with open(h) as f:
+            names |= set(re.findall(r'^(?:struct|union|enum)\s+(\w+)\s*[{;]',
+                                    f.read(), re.M))
+    return names
+
+
+def topics():
+    with open(os.path.join(HERE, 'groups.dox')) as f:
+        return set(re.findall(r'^@defgroup (\w+)', f.read(), re.M))
+
+
+def expected_pages(lib, incdir):
+    """Public functions, public types, topic pages: nothing else."""
+    return set(exported(lib)) | public_types(incdir) | topics()
+
+
+def man_set(man3):
+    return {f[:-2] for f in os.listdir(man3) if f.endswith('.3')}
+
+
+def compare_sets(where, got, want):
+    if got != want:
+        fail('%s: man pages not expected: %s; missing: %s'
+             % (where, ' '.join(sorted(got - want)) or '-',
+                ' '.join(sorted(want - got)) or '-'))
+    return got == want
 
 
 def warnings(stderr):
@@ -70,29 +98,74 @@ def warnings(stderr):
                      if l.strip() and "can't break line" not in l)
 
 
+def man_env():
+    return dict(os.environ, MANWIDTH='80', LC_ALL='C.UTF-8', MANPAGER='cat',
+                PAGER='cat')
+
+
+def briefs(xmldir):
+    """Function name -> its one-line summary, from Doxygen's XML."""
+    out = {}
+    for path in glob.glob(os.path.join(xmldir, 'group__*.xml')):
+        for md in ET.parse(path).getroot().iter('memberdef'):
+            if md.get('kind') == 'function':
+                out[md.findtext('name')] = ' '.join(
+                    ''.join(md.find('briefdescription').itertext()).split())
+    return out
+
+
+def doc_man_commands(srcroot):
+    """Every `man -l PATH` the README and the docs tell a reader to run."""
+    files = [os.path.join(srcroot, 'README.md')] + \
+        glob.glob(os.path.join(srcroot, 'doc', '*.md')) + \
+        glob.glob(os.path.join(srcroot, 'doc', 'ext', '*.md'))
+    cmds = set()
+    for path in files:
+        with open(path) as f:
+            cmds |= set(re.findall(r'man -l (build/doc/man3/\S+?\.3)\b', f.read()))
+    return sorted(cmds)
+
+
 def test_man(a):
     man3 = os.path.join(a.builddir, 'man3')
-    funcs = exported(a.lib)
-    missing = [f for f in funcs
-               if not os.path.exists(os.path.join(man3, f + '.3'))]
-    if missing:
-        fail('no man page for: ' + ' '.join(missing))
-    print('man pages: %d of %d exported functions'
-          % (len(funcs) - len(missing), len(funcs)))
-    for page, expect in (('man3/libnfct_query.3', 'Queries, callbacks and events'),
-                         ('man3/nfct_query.3', 'nfct_query'),
-                         ('man3/nfct_open.3', 'nfct_open'),
-                         ('man3/nfexp_query.3', 'nfexp_query')):
-        r = render(a.builddir, page)
-        if r.returncode != 0 or expect not in r.stdout:
-            fail('man -l %s: rc %d, %r not in output; stderr: %s'
-                 % (page, r.returncode, expect, r.stderr[:500]))
-        elif warnings(r.stderr):
-            fail('man -l %s warns: %s' % (page, warnings(r.stderr)[:500]))
-        elif 'SYNOPSIS' not in r.stdout and 'Functions' not in r.stdout:
-            fail('man -l %s: no function list in output' % page)
+    incdir = os.path.join(a.srcroot, 'include', 'libnetfilter_conntrack')
+    got = man_set(man3)
+    if compare_sets('build/doc/man3', got, expected_pages(a.lib, incdir)):
+        print('man pages: %d (%d functions, %d types, %d topics)'
+              % (len(got), len(exported(a.lib)), len(public_types(incdir)),
+                 len(topics())))
+    summaries = briefs(os.path.join(a.builddir, 'xml'))
+    # As the README writes them: from the top of the tree, plain man.
+    # The build directory may have another name than build/.
+    rel = os.path.relpath(a.builddir, a.srcroot)
+    cmds = doc_man_commands(a.srcroot)
+    if not cmds:
+        fail('no "man -l build/doc/man3/..." command found in the docs')
+    for page in cmds + ['build/doc/man3/libnfct_query.3',
+                        'build/doc/man3/nfct_open.3',
+                        'build/doc/man3/nfexp_query.3',
+                        'build/doc/man3/nf_conntrack_query.3']:
+        path = os.path.join(rel, page[len('build/doc/'):])
+        r = subprocess.run(['man', '-l', path], cwd=a.srcroot, env=man_env(),
+                           capture_output=True, text=True)
+        name = os.path.basename(page)[:-2]
+        text = ' '.join(r.stdout.split())
+        want = summaries.get(name, name)
+        if r.returncode != 0 or r.stderr.strip():
+            fail('man -l %s (from the top of the tree): rc %d, stderr: %s'
+                 % (page, r.returncode, r.stderr[:500]))
+        elif want not in text or 'NAME' not in text:
+            fail('man -l %s: %r not in its output:\n%s'
+                 % (page, want, r.stdout[:1000]))
         else:
             print('man -l %s: %d lines' % (page, r.stdout.count('\n')))
+    # groff's macro warnings on every page (one groff for all: a man
+    # per page takes minutes), so no page renders half-way
+    pages = [os.path.join(man3, n + '.3') for n in sorted(got)]
+    r = subprocess.run(['groff', '-man', '-Tutf8', '-z', '-wmac'] + pages,
+                       env=man_env(), capture_output=True, text=True)
+    if r.returncode != 0 or warnings(r.stderr):
+        fail('groff warns on the man pages: %s' % warnings(r.stderr)[:500])
 
 
 def test_examples_in_guide(a):
@@ -190,10 +263,15 @@ def main():
     ap = argparse.ArgumentParser()
     for opt in ('doxygen', 'doxyfile', 'builddir', 'srcroot', 'lib'):
         ap.add_argument('--' + opt, required=True)
-    a = ap.parse_args()
+    return run_all(ap.parse_args(), (test_complete, test_man,
+                                     test_examples_in_guide,
+                                     test_check_can_fail))
+
+
+def run_all(a, tests):
+    """Run each test; exit status 1 if any of them failed."""
     passed = failed = 0
-    for t in (test_complete, test_man, test_examples_in_guide,
-              test_check_can_fail):
+    for t in tests:
         before = len(failures)
         t(a)
         if len(failures) == before:

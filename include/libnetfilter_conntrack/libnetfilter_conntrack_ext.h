@@ -16,6 +16,36 @@
 extern "C" {
 #endif
 
+/*
+ * Load-time check. This library and the original share the soname, so a
+ * program built with this header can be started on the original (a
+ * system copy found first, a prefix install without a run path). The
+ * functions below are bound lazily, so it would die at its first call
+ * with "undefined symbol: nfct_ext_mirror_new" or the like, after doing
+ * part of its work. A data reference is never lazy: every file that
+ * includes this header keeps the address of the object below, which only
+ * this library defines, so on the original the loader stops the program
+ * before main() with "undefined symbol:
+ * nfct_ext_needs_libnetfilter_conntrack_with_extensions". The
+ * retain attribute keeps the reference through ld --gc-sections;
+ * NFCT_EXT_NO_LOAD_CHECK turns the check off.
+ */
+extern const char nfct_ext_needs_libnetfilter_conntrack_with_extensions[];
+
+#if defined(__GNUC__) && !defined(NFCT_EXT_NO_LOAD_CHECK)
+#if defined(__has_attribute)
+#if __has_attribute(retain)
+#define NFCT_EXT_RETAIN_ __attribute__((retain))
+#endif
+#endif
+#ifndef NFCT_EXT_RETAIN_
+#define NFCT_EXT_RETAIN_
+#endif
+static const char *const nfct_ext_load_check_ __attribute__((used))
+	NFCT_EXT_RETAIN_ = nfct_ext_needs_libnetfilter_conntrack_with_extensions;
+#undef NFCT_EXT_RETAIN_
+#endif
+
 /* ---- batched requests (ext_batch.c) ---------------------------------- */
 
 /*
@@ -48,32 +78,53 @@ int nfct_ext_bulk_delete(struct nfct_handle *h,
 
 /* ---- statistics (ext_stats.c) ---------------------------------------- */
 
-/* One CPU's conntrack counters (IPCTNL_MSG_CT_GET_STATS_CPU). */
+/*
+ * One CPU's conntrack counters (IPCTNL_MSG_CT_GET_STATS_CPU). new and
+ * delete are C++ keywords: a C++ program sees those two members as new_
+ * and delete_ (same layout), so the header compiles in both languages.
+ */
 struct nfct_ext_stats_cpu {
-	uint32_t cpu;
+	uint32_t cpu;		/* CPU number */
 	uint32_t searched;	/* old kernels only */
-	uint32_t found;
+	uint32_t found;		/* lookups that found an entry */
+#ifndef __cplusplus
 	uint32_t new;		/* old kernels only */
-	uint32_t invalid;
+#else
+	uint32_t new_;
+#endif
+	uint32_t invalid;	/* packets conntrack could not track */
 	uint32_t ignore;	/* old kernels only */
+#ifndef __cplusplus
 	uint32_t delete;	/* old kernels only */
+#else
+	uint32_t delete_;
+#endif
 	uint32_t delete_list;	/* old kernels only */
-	uint32_t insert;
-	uint32_t insert_failed;
-	uint32_t drop;
-	uint32_t early_drop;
-	uint32_t error;
-	uint32_t search_restart;
-	uint32_t clash_resolve;
-	uint32_t chaintoolong;
+	uint32_t insert;	/* entries inserted into the table */
+	uint32_t insert_failed;	/* inserts that failed (clashes) */
+	uint32_t drop;		/* packets dropped: table full, no memory */
+	uint32_t early_drop;	/* entries evicted to make room */
+	uint32_t error;		/* packets with errors (ICMP errors included) */
+	uint32_t search_restart;	/* lookups restarted (hash resize) */
+	uint32_t clash_resolve;	/* insert clashes resolved */
+	uint32_t chaintoolong;	/* inserts refused: hash chain too long */
 };
 
-/* One CPU's expectation counters (IPCTNL_MSG_EXP_GET_STATS_CPU). */
+/* One CPU's expectation counters (IPCTNL_MSG_EXP_GET_STATS_CPU); new_
+ * and delete_ in C++, as above. */
 struct nfexp_ext_stats_cpu {
-	uint32_t cpu;
-	uint32_t new;
-	uint32_t create;
-	uint32_t delete;
+	uint32_t cpu;		/* CPU number */
+#ifndef __cplusplus
+	uint32_t new;		/* expectations that were matched */
+#else
+	uint32_t new_;
+#endif
+	uint32_t create;	/* expectations created */
+#ifndef __cplusplus
+	uint32_t delete;	/* expectations deleted */
+#else
+	uint32_t delete_;
+#endif
 };
 
 int nfct_ext_stats_count(struct nfct_handle *h, uint32_t *entries,

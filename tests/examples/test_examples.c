@@ -6,6 +6,7 @@
  * the reference library, so our library is never its own judge.
  */
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,6 +323,186 @@ static void test_dump_filter_tuple_ours(void **state)
 	check_output(out, "(1 entries)", "dump_filter -T");
 }
 
+/* ---- the extension examples (ours only: they need this library) ----- */
+
+/* What a Debian program prints, run on the reference in this namespace. */
+static char *debian(char **argv)
+{
+	struct oracle_out res;
+	char *out;
+
+	assert_int_equal(oracle_run(ORACLE_REF, argv, NULL, &res), 0);
+	if (res.status != 0)
+		fail_msg("%s exited %d: %s", argv[0], res.status, res.err);
+	out = res.out;
+	res.out = NULL;
+	oracle_free(&res);
+	return out;
+}
+
+#define DEBIAN(...) debian((char *[]){ __VA_ARGS__, NULL })
+
+/*
+ * ext_stats prints "entries=N max=M" and then the per-CPU lines exactly
+ * as conntrack -S (-S exp with -e) prints them; N is what conntrack -C
+ * counts and M the namespace's nf_conntrack_max. Nothing moves the
+ * counters between the runs: the namespace has no traffic.
+ */
+static void test_ext_stats_ours(void **state)
+{
+	char *out, *cpus, *count, want_first[64];
+	unsigned int max;
+	FILE *f;
+
+	(void)state;
+	test_netns_enter();
+	free(RUN(ORACLE_OURS, "conntrack_create"));
+	free(RUN(ORACLE_OURS, "conntrack_grp_create", "3.3.3.3", "4.4.4.4", "30", "40"));
+
+	f = fopen("/proc/sys/net/netfilter/nf_conntrack_max", "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%u", &max), 1);
+	fclose(f);
+	count = DEBIAN(CONNTRACK_BIN, "-C");
+	assert_string_equal(count, "2\n");
+	snprintf(want_first, sizeof(want_first), "entries=2 max=%u\n", max);
+
+	out = RUN(ORACLE_OURS, "ext_stats");
+	cpus = strchr(out, '\n');
+	assert_non_null(cpus);
+	if (strncmp(out, want_first, strlen(want_first)) != 0)
+		fail_msg("ext_stats: expected \"%s\", got:\n%s", want_first, out);
+	free(count);
+	count = DEBIAN(CONNTRACK_BIN, "-S");
+	assert_string_equal(cpus + 1, count);
+	want(count, "insert=", "conntrack -S");
+	free(count);
+	free(out);
+
+	out = RUN(ORACLE_OURS, "ext_stats", "-e");
+	cpus = strchr(out, '\n');
+	assert_non_null(cpus);
+	count = DEBIAN(CONNTRACK_BIN, "-S", "exp");
+	assert_string_equal(cpus + 1, count);
+	want(count, "expect_new=", "conntrack -S exp");
+	free(count);
+	free(out);
+
+	free(RUN_FAILS(ORACLE_OURS, "ext_stats", "extra"));
+}
+
+/*
+ * A program built with libnetfilter_conntrack_ext.h, started on the
+ * original library, is stopped by the loader before main(): no output
+ * of its own, and the loader names the data object only this library
+ * defines.
+ */
+static void test_ext_needs_our_library(void **state)
+{
+	char *argv[] = { example_path("ext_stats"), NULL };
+	struct oracle_out res;
+
+	(void)state;
+	test_netns_enter();
+	assert_int_equal(oracle_run(ORACLE_REF, argv, NULL, &res), 0);
+	assert_int_equal(res.status, 127);
+	assert_string_equal(res.out, "");
+	want(res.err, "undefined symbol: "
+	     "nfct_ext_needs_libnetfilter_conntrack_with_extensions",
+	     "the loader's message");
+	want_not(res.err, "usage", "the loader's message");
+	oracle_free(&res);
+}
+
+/* A child process parked in a new network namespace of its own. */
+struct other_ns {
+	pid_t pid;
+	int release;
+	char path[64];
+};
+
+static void other_ns_start(struct other_ns *o)
+{
+	int ready[2], release[2];
+	char c;
+
+	assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(release, O_CLOEXEC), 0);
+	o->pid = fork();
+	assert_true(o->pid >= 0);
+	if (o->pid == 0) {
+		/* its own copy of the write end would keep the read below open */
+		close(release[1]);
+		close(ready[0]);
+		if (unshare(CLONE_NEWNET) < 0)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		/* until the test closes its end */
+		while (read(release[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(ready[1]);
+	close(release[0]);
+	if (read(ready[0], &c, 1) != 1)
+		fail_msg("the namespace child did not start");
+	close(ready[0]);
+	o->release = release[1];
+	snprintf(o->path, sizeof(o->path), "/proc/%d/ns/net", (int)o->pid);
+}
+
+static void other_ns_stop(struct other_ns *o)
+{
+	int st;
+
+	close(o->release);
+	assert_int_equal(waitpid(o->pid, &st, 0), o->pid);
+}
+
+/*
+ * ext_netns lists and counts the table of another namespace (a child's,
+ * by its /proc path) while staying in its own: the entry created there
+ * by conntrack(8) under nsenter is listed, the count equals what
+ * conntrack -C counts there, and the test's own table stays empty.
+ */
+static void test_ext_netns_ours(void **state)
+{
+	struct other_ns o;
+	char *out, *count, net[80];
+
+	(void)state;
+	test_netns_enter();
+	other_ns_start(&o);
+	snprintf(net, sizeof(net), "--net=%s", o.path);
+	free(DEBIAN("/usr/bin/nsenter", net, CONNTRACK_BIN, "-I", "-p", "tcp",
+		    "-s", "7.7.7.7", "-d", "8.8.8.8", "--sport", "70",
+		    "--dport", "80", "--state", "ESTABLISHED", "-t", "100"));
+	free(DEBIAN("/usr/bin/nsenter", net, CONNTRACK_BIN, "-I", "-p", "udp",
+		    "-s", "7.7.7.7", "-d", "9.9.9.9", "--sport", "71",
+		    "--dport", "90", "-t", "100"));
+
+	out = RUN(ORACLE_OURS, "ext_netns", o.path);
+	want(out, "src=7.7.7.7 dst=8.8.8.8 sport=70 dport=80", "ext_netns");
+	want(out, "src=7.7.7.7 dst=9.9.9.9 sport=71 dport=90", "ext_netns");
+	check_output(out, "(2 entries)", "ext_netns");
+
+	out = RUN(ORACLE_OURS, "ext_netns", "-c", o.path);
+	count = DEBIAN("/usr/bin/nsenter", net, CONNTRACK_BIN, "-C");
+	assert_string_equal(out, count);
+	assert_string_equal(out, "2\n");
+	free(count);
+	free(out);
+
+	count = DEBIAN(CONNTRACK_BIN, "-C");
+	assert_string_equal(count, "0\n");
+	free(count);
+	other_ns_stop(&o);
+
+	free(RUN_FAILS(ORACLE_OURS, "ext_netns", "no-such-netns-here"));
+	free(RUN_FAILS(ORACLE_OURS, "ext_netns"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +515,9 @@ int main(void)
 		cmocka_unit_test(test_bad_args_ours),
 		cmocka_unit_test(test_valgrind_ref),
 		cmocka_unit_test(test_valgrind_ours),
+		cmocka_unit_test(test_ext_stats_ours),
+		cmocka_unit_test(test_ext_needs_our_library),
+		cmocka_unit_test(test_ext_netns_ours),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
