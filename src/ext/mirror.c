@@ -484,13 +484,10 @@ static int set_rcvbuf(struct nfct_handle *ev, int bytes)
 static struct nfct_ext_mirror *start(struct nfct_ext_mirror *m)
 {
 	const struct nfct_ext_mirror_opts *o = &m->opts;
+	uint32_t entries = 0;
 	int e;
 
 	mirror_seed(m->seed);
-	m->mask = 1023;
-	m->bucket = calloc(m->mask + 1, sizeof(*m->bucket));
-	if (m->bucket == NULL)
-		goto err;
 	if (o->handle) {
 		m->dump = o->handle;
 		m->dump_borrowed = true;
@@ -503,6 +500,15 @@ static struct nfct_ext_mirror *start(struct nfct_ext_mirror *m)
 		m->dump = m->ev ? nfct_open(CONNTRACK, 0) : NULL;
 	}
 	if (m->ev == NULL || m->dump == NULL)
+		goto err;
+	/* room for the whole table at once: growing means walking every
+	 * entry again, a cache miss each */
+	m->mask = 1023;
+	if (nfct_ext_stats_count(m->dump, &entries, NULL) == 0)
+		while (m->mask < entries + entries / 4 && m->mask < (1u << 30))
+			m->mask = m->mask * 2 + 1;
+	m->bucket = calloc(m->mask + 1, sizeof(*m->bucket));
+	if (m->bucket == NULL)
 		goto err;
 	if (fcntl(nfct_fd(m->ev), F_SETFL,
 		  fcntl(nfct_fd(m->ev), F_GETFL) | O_NONBLOCK) < 0)
