@@ -39,7 +39,8 @@ enum {
 	NFCT_EXT_BULK_NO_FLUSH = 1 << 0,	/* always dump + batched deletes */
 };
 
-/* *deleted when the kernel flushed by itself and did not say how many */
+/* *deleted when the kernel's flush filter did the work: its answer is a
+ * bare ACK, no kernel says how many entries it flushed */
 #define NFCT_EXT_BULK_UNKNOWN ((unsigned int)-1)
 
 int nfct_ext_bulk_delete(struct nfct_handle *h,

@@ -407,7 +407,9 @@ NFCT_EXPORT int nfct_ext_mirror_resync(struct nfct_ext_mirror *m)
 		m->how = NFCT_EXT_MIRROR_EVENT;
 		return -1;
 	}
-	sweep(m);
+	/* after the initial dump nothing is older than it: no walk needed */
+	if (m->how != NFCT_EXT_MIRROR_INITIAL)
+		sweep(m);
 	m->how = NFCT_EXT_MIRROR_EVENT;
 	return 0;
 }
