@@ -37,19 +37,6 @@ static int cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct,
 	return NFCT_CB_CONTINUE;
 }
 
-static int number(const char *s, long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtol(s, &end, 10);
-	if (errno || *s == '\0' || *end != '\0' || *v < 0) {
-		fprintf(stderr, "bad number: %s\n", s);
-		return -1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct nfct_handle *h;
@@ -57,9 +44,9 @@ int main(int argc, char **argv)
 	int opt, ret;
 
 	while ((opt = getopt(argc, argv, "c:t:")) != -1) {
-		if (opt == 'c' && number(optarg, &count) == 0)
+		if (opt == 'c' && example_number(optarg, &count) == 0)
 			continue;
-		if (opt == 't' && number(optarg, &seconds) == 0)
+		if (opt == 't' && example_number(optarg, &seconds) == 0)
 			continue;
 		fprintf(stderr, "usage: %s [-c COUNT] [-t SECONDS]\n", argv[0]);
 		return EXIT_FAILURE;

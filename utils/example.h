@@ -97,6 +97,20 @@ static inline void example_print(const struct nf_conntrack *ct,
 	printf("%s\n", buf);
 }
 
+/* A non-negative decimal number from @s, or -1 after saying why not. */
+static inline int example_number(const char *s, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	if (errno || *s == '\0' || *end != '\0' || *v < 0) {
+		fprintf(stderr, "bad number: %s\n", s);
+		return -1;
+	}
+	return 0;
+}
+
 /* Open a conntrack handle or say why not. */
 static inline struct nfct_handle *example_open(unsigned int groups)
 {
