@@ -1,6 +1,7 @@
 /*
  * Extension benchmark (issue 7), in a private network namespace:
- * deleting the 100 000 entries with mark 7 among 1 000 000 with
+ * deleting the 100 000 entries with mark 7 among 1 000 000 (a tenth of
+ * the ENTRIES given as the argument, among them) with
  * nfct_ext_bulk_delete() (kernel flush filter, and filtered dump +
  * batched deletes), with one nfct_query(NFCT_Q_DESTROY) per entry and
  * with Debian's `conntrack -D -m 7`; then the mirror's initial dump and
@@ -23,7 +24,9 @@
 
 #include "ext_util.h"
 
-#define TOTAL 1000000u
+/* Entries in the table of the delete benchmark: 1 000 000, or the
+ * number given as the program's argument. */
+static uint32_t TOTAL = 1000000u;
 
 static double now(void)
 {
@@ -396,6 +399,10 @@ int main(int argc, char **argv)
 		mirror_shapes(h);
 		goto out;
 	}
+	if (argc > 1 && (TOTAL = strtoul(argv[1], NULL, 10)) < 1000) {
+		fprintf(stderr, "usage: %s [mirror | ENTRIES (>= 1000)]\n", argv[0]);
+		return 1;
+	}
 	t = now();
 	if (ext_populate(h, 0, TOTAL, mark_tenth) != 0)
 		fprintf(stderr, "populate: some creations failed\n");
@@ -439,9 +446,9 @@ int main(int argc, char **argv)
 
 	for (int m = 0; m < METHODS; m++)
 		mw[m] = median(tw[m], ROUNDS);
-	printf("\ndelete the 100000 entries with mark 7 among %u (median of %d alternated runs):\n",
-	       TOTAL, ROUNDS);
-	printf("\n delete phase alone, given the list of the 100000 entries:\n");
+	printf("\ndelete the %u entries with mark 7 among %u (median of %d alternated runs):\n",
+	       TOTAL / 10, TOTAL, ROUNDS);
+	printf("\n delete phase alone, given the list of the %u entries:\n", TOTAL / 10);
 	printf("  %-46s %8.3f s  %6.2f us/entry\n", "batched deletes (nfct_ext_batch_send)",
 	       mdb, mdb * 1e6 / (TOTAL / 10));
 	printf("  %-46s %8.3f s  %6.2f us/entry\n", "nfct_query(NFCT_Q_DESTROY) per entry",

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Extension benchmark (issue 7): bulk delete and mirror resync figures,
 # then mirror build against one dump for several table shapes.
-# Usage (as root): bench/ext_bench.sh [builddir] [mirror]
-#   (default builddir ./build; "mirror": the mirror figures alone)
+# Usage (as root): bench/ext_bench.sh [builddir] [mirror | ENTRIES]
+#   (default builddir ./build; "mirror": the mirror figures alone;
+#   ENTRIES: the delete benchmark's table size, default 1000000)
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)

@@ -4,7 +4,8 @@
 1. check_docs.py passes on the reference the build generated;
 2. every exported function has its own man page, and `man -l` renders
    them (a topic page and a function's .so link page) without warnings;
-3. every example program of utils/ is referenced from the guide;
+3. every example program of utils/ is referenced from the guide or one
+   of its chapters on the extensions (doc/ext/*.md);
 4. the check can fail: on a copy of the sources with one function's doc
    comment, one @param line and one enum's comment deleted, Doxygen is
    run again and check_docs.py must report exactly those symbols.
@@ -96,15 +97,22 @@ def test_man(a):
 
 
 def test_examples_in_guide(a):
+    # the guide and its chapters on the extensions (doc/ext/*.md)
     with open(os.path.join(HERE, 'guide.md')) as f:
         guide = f.read()
+    ext = os.path.join(HERE, 'ext')
+    if os.path.isdir(ext):
+        for name in sorted(os.listdir(ext)):
+            if name.endswith('.md'):
+                with open(os.path.join(ext, name)) as f:
+                    guide += f.read()
     utils = os.path.join(a.srcroot, 'utils')
     examples = sorted(f for f in os.listdir(utils) if f.endswith('.c'))
     if not examples:
         fail('no example programs found in utils/')
     for ex in examples:
         if 'utils/' + ex not in guide:
-            fail('doc/guide.md does not reference utils/' + ex)
+            fail('neither doc/guide.md nor doc/ext/*.md references utils/' + ex)
     print('guide references %d example programs' % len(examples))
 
 
