@@ -1,13 +1,19 @@
 /*
  * Extension benchmark (issue 7), in a private network namespace:
- * deleting the 100 000 entries with mark 7 among 1 000 000 with
+ * deleting the 100 000 entries with mark 7 among 1 000 000 (a tenth of
+ * the ENTRIES given as the argument, among them) with
  * nfct_ext_bulk_delete() (kernel flush filter, and filtered dump +
  * batched deletes), with one nfct_query(NFCT_Q_DESTROY) per entry and
  * with Debian's `conntrack -D -m 7`; then the mirror's initial dump and
  * resynchronisation time for 1 000 000 entries. The deletes are timed
  * twice: the delete phase alone (given the list of entries) and the
- * whole operation including finding them. Run it with
- * bench/ext_bench.sh (needs root).
+ * whole operation including finding them.
+ *
+ * Then (or alone, with the argument "mirror") the cost of building a
+ * mirror against one plain dump of the same table, for tables of
+ * 200 000 entries of different shapes: many hosts, few host pairs with
+ * many ports (IPv4 and IPv6), and the same tuples in several zones.
+ * Run it with bench/ext_bench.sh (needs root).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -18,7 +24,9 @@
 
 #include "ext_util.h"
 
-#define TOTAL 1000000u
+/* Entries in the table of the delete benchmark: 1 000 000, or the
+ * number given as the program's argument. */
+static uint32_t TOTAL = 1000000u;
 
 static double now(void)
 {
@@ -211,7 +219,158 @@ static double whole(struct nfct_handle *h, int m, uint32_t *left)
 	return t;
 }
 
-int main(void)
+/* ---- mirror build against one dump, by the table's shape ------------- */
+
+#define SHAPE_N 200000u
+
+enum shape { MANY_HOSTS, PAIRS4, PAIRS6, ZONES, SHAPES };
+
+static const char *shape_name[SHAPES] = {
+	"many hosts (200000 IPv4 sources, 1 port)",
+	"4 IPv4 host pairs x 50000 ports",
+	"4 IPv6 host pairs x 50000 ports",
+	"4 IPv4 host pairs x 5000 ports x 10 zones",
+};
+
+/* Entry @i of a table of shape @sh: a UDP entry. */
+static void fill_shape(struct nf_conntrack *ct, enum shape sh, uint32_t i)
+{
+	uint32_t pair = i % 4, port = i / 4, zone = 0;
+
+	nfct_set_attr_u8(ct, ATTR_ORIG_L3PROTO, sh == PAIRS6 ? AF_INET6 : AF_INET);
+	nfct_set_attr_u8(ct, ATTR_REPL_L3PROTO, sh == PAIRS6 ? AF_INET6 : AF_INET);
+	if (sh == MANY_HOSTS) {
+		pair = i;
+		port = 0;
+	} else if (sh == ZONES) {
+		port = i / 40;
+		zone = 1 + (i / 4) % 10;
+	}
+	if (sh == PAIRS6) {
+		uint32_t a[4] = { htonl(0x20010db8u), 0, 0, htonl(1 + pair) };
+		uint32_t b[4] = { htonl(0x20010db8u), htonl(1), 0, htonl(1) };
+
+		nfct_set_attr(ct, ATTR_ORIG_IPV6_SRC, a);
+		nfct_set_attr(ct, ATTR_ORIG_IPV6_DST, b);
+		nfct_set_attr(ct, ATTR_REPL_IPV6_SRC, b);
+		nfct_set_attr(ct, ATTR_REPL_IPV6_DST, a);
+	} else {
+		uint32_t a = htonl(0x0a000000u | (1 + pair)), b = htonl(0xc0a80001u);
+
+		nfct_set_attr_u32(ct, ATTR_ORIG_IPV4_SRC, a);
+		nfct_set_attr_u32(ct, ATTR_ORIG_IPV4_DST, b);
+		nfct_set_attr_u32(ct, ATTR_REPL_IPV4_SRC, b);
+		nfct_set_attr_u32(ct, ATTR_REPL_IPV4_DST, a);
+	}
+	nfct_set_attr_u8(ct, ATTR_ORIG_L4PROTO, IPPROTO_UDP);
+	nfct_set_attr_u8(ct, ATTR_REPL_L4PROTO, IPPROTO_UDP);
+	nfct_set_attr_u16(ct, ATTR_ORIG_PORT_SRC, htons(1024 + port));
+	nfct_set_attr_u16(ct, ATTR_ORIG_PORT_DST, htons(53));
+	nfct_set_attr_u16(ct, ATTR_REPL_PORT_SRC, htons(53));
+	nfct_set_attr_u16(ct, ATTR_REPL_PORT_DST, htons(1024 + port));
+	if (zone)
+		nfct_set_attr_u16(ct, ATTR_ZONE, zone);
+	nfct_set_attr_u32(ct, ATTR_TIMEOUT, 3600);
+}
+
+static void fill_table(struct nfct_handle *h, enum shape sh)
+{
+	struct nfct_ext_batch *b = nfct_ext_batch_new();
+	struct nf_conntrack *ct;
+	int failed = 0;
+
+	for (uint32_t i = 0; i < SHAPE_N; i++) {
+		ct = nfct_new();
+		fill_shape(ct, sh, i);
+		nfct_ext_batch_add(b, NFCT_Q_CREATE, ct);
+		nfct_destroy(ct);
+	}
+	failed = nfct_ext_batch_send(h, b);
+	if (failed != 0)
+		fprintf(stderr, "%s: %d creations failed\n", shape_name[sh], failed);
+	nfct_ext_batch_free(b);
+}
+
+static int count_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct,
+		    void *data)
+{
+	(void)type;
+	(void)ct;
+	(*(unsigned int *)data)++;
+	return NFCT_CB_CONTINUE;
+}
+
+/* One plain dump of the table, each entry parsed into an object. */
+static double one_dump(struct nfct_handle *h, unsigned int *n)
+{
+	uint32_t family = AF_UNSPEC;
+	double t = now();
+
+	*n = 0;
+	nfct_callback_register(h, NFCT_T_ALL, count_cb, n);
+	if (nfct_query(h, NFCT_Q_DUMP, &family) < 0)
+		perror("dump");
+	t = now() - t;
+	nfct_callback_unregister(h);
+	return t;
+}
+
+#define MROUNDS 5
+
+/* CPU time of this process, user and kernel: less sensitive than wall
+ * time to other jobs on the machine. */
+static double cpu_time(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static void mirror_shapes(struct nfct_handle *h)
+{
+	printf("\nmirror build (nfct_ext_mirror_new) against one dump of the same table,\n"
+	       "%u entries, median of %d alternated runs:\n\n", SHAPE_N, MROUNDS);
+	printf("  %-44s %7s | %7s %7s %6s | %7s %7s %6s\n", "", "",
+	       "wall:", "", "", "cpu:", "", "");
+	printf("  %-44s %7s | %7s %7s %6s | %7s %7s %6s\n", "table shape", "entries",
+	       "dump s", "mirror", "ratio", "dump s", "mirror", "ratio");
+	for (int sh = 0; sh < SHAPES; sh++) {
+		double td[MROUNDS], tm[MROUNDS], cd[MROUNDS], cm[MROUNDS];
+		unsigned int n = 0, mn = 0;
+
+		nfct_query(h, NFCT_Q_FLUSH, &(uint32_t){ AF_UNSPEC });
+		fill_table(h, sh);
+		for (int r = 0; r < MROUNDS; r++)
+			for (int k = 0; k < 2; k++) {
+				double c = cpu_time();
+
+				if ((k + r) % 2 == 0) {
+					td[r] = one_dump(h, &n);
+					cd[r] = cpu_time() - c;
+				} else {
+					double t = now();
+					struct nfct_ext_mirror *m =
+						nfct_ext_mirror_new(NULL, NULL, NULL);
+
+					tm[r] = now() - t;
+					cm[r] = cpu_time() - c;
+					mn = nfct_ext_mirror_count(m);
+					nfct_ext_mirror_free(m);
+				}
+			}
+		double d = median(td, MROUNDS), mm = median(tm, MROUNDS);
+		double dc = median(cd, MROUNDS), mc = median(cm, MROUNDS);
+
+		printf("  %-44s %7u | %7.3f %7.3f %5.2fx | %7.3f %7.3f %5.2fx%s\n",
+		       shape_name[sh], n, d, mm, mm / d, dc, mc, mc / dc,
+		       mn == n ? "" : "  (mirror count differs!)");
+	}
+	nfct_query(h, NFCT_Q_FLUSH, &(uint32_t){ AF_UNSPEC });
+}
+
+int main(int argc, char **argv)
 {
 	char saved[32] = "";
 	FILE *f = fopen("/proc/sys/net/netfilter/nf_conntrack_max", "r");
@@ -236,6 +395,14 @@ int main(void)
 	}
 	h = nfct_open(CONNTRACK, 0);
 	ext_big_rcvbuf(h);
+	if (argc > 1 && strcmp(argv[1], "mirror") == 0) {
+		mirror_shapes(h);
+		goto out;
+	}
+	if (argc > 1 && (TOTAL = strtoul(argv[1], NULL, 10)) < 1000) {
+		fprintf(stderr, "usage: %s [mirror | ENTRIES (>= 1000)]\n", argv[0]);
+		return 1;
+	}
 	t = now();
 	if (ext_populate(h, 0, TOTAL, mark_tenth) != 0)
 		fprintf(stderr, "populate: some creations failed\n");
@@ -279,9 +446,9 @@ int main(void)
 
 	for (int m = 0; m < METHODS; m++)
 		mw[m] = median(tw[m], ROUNDS);
-	printf("\ndelete the 100000 entries with mark 7 among %u (median of %d alternated runs):\n",
-	       TOTAL, ROUNDS);
-	printf("\n delete phase alone, given the list of the 100000 entries:\n");
+	printf("\ndelete the %u entries with mark 7 among %u (median of %d alternated runs):\n",
+	       TOTAL / 10, TOTAL, ROUNDS);
+	printf("\n delete phase alone, given the list of the %u entries:\n", TOTAL / 10);
 	printf("  %-46s %8.3f s  %6.2f us/entry\n", "batched deletes (nfct_ext_batch_send)",
 	       mdb, mdb * 1e6 / (TOTAL / 10));
 	printf("  %-46s %8.3f s  %6.2f us/entry\n", "nfct_query(NFCT_Q_DESTROY) per entry",
@@ -310,6 +477,8 @@ int main(void)
 	nfct_ext_mirror_resync(m);
 	printf(", resync %.3f s\n", now() - t);
 	nfct_ext_mirror_free(m);
+	mirror_shapes(h);
+out:
 	/* The hash table is shared by all namespaces: emptied here, the
 	 * namespace's teardown does not slow down whatever runs next. */
 	nfct_query(h, NFCT_Q_FLUSH, &(uint32_t){ AF_UNSPEC });

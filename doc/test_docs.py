@@ -5,7 +5,8 @@
 2. the man pages are exactly one per exported function, public type and
    topic; each renders without warnings, and every `man -l` command of
    the README and the docs works as written from the top of the tree;
-3. every example program of utils/ is referenced from the guide;
+3. every example program of utils/ is referenced from the guide or one
+   of its chapters on the extensions (doc/ext/*.md);
 4. the check can fail: on a copy of the sources with one function's doc
    comment, one @param line and one enum's comment deleted, Doxygen is
    run again and check_docs.py must report exactly those symbols.
@@ -169,15 +170,22 @@ def test_man(a):
 
 
 def test_examples_in_guide(a):
+    # the guide and its chapters on the extensions (doc/ext/*.md)
     with open(os.path.join(HERE, 'guide.md')) as f:
         guide = f.read()
+    ext = os.path.join(HERE, 'ext')
+    if os.path.isdir(ext):
+        for name in sorted(os.listdir(ext)):
+            if name.endswith('.md'):
+                with open(os.path.join(ext, name)) as f:
+                    guide += f.read()
     utils = os.path.join(a.srcroot, 'utils')
     examples = sorted(f for f in os.listdir(utils) if f.endswith('.c'))
     if not examples:
         fail('no example programs found in utils/')
     for ex in examples:
         if 'utils/' + ex not in guide:
-            fail('doc/guide.md does not reference utils/' + ex)
+            fail('neither doc/guide.md nor doc/ext/*.md references utils/' + ex)
     print('guide references %d example programs' % len(examples))
 
 

@@ -69,7 +69,8 @@ enum {
 	NFCT_EXT_BULK_NO_FLUSH = 1 << 0,	/* always dump + batched deletes */
 };
 
-/* *deleted when the kernel flushed by itself and did not say how many */
+/* *deleted when the kernel's flush filter did the work: its answer is a
+ * bare ACK, no kernel says how many entries it flushed */
 #define NFCT_EXT_BULK_UNKNOWN ((unsigned int)-1)
 
 int nfct_ext_bulk_delete(struct nfct_handle *h,
@@ -152,7 +153,9 @@ struct nfct_handle *nfct_ext_open_netns_path(const char *path,
  */
 struct nfct_ext_mirror;
 
-/* Change callbacks; any may be NULL. The object belongs to the mirror. */
+/* Change callbacks; any may be NULL. The object belongs to the mirror.
+ * @removed gets the mirror's copy with what the kernel's DESTROY carried
+ * (final counters, timestamps) merged in. */
 struct nfct_ext_mirror_ops {
 	void (*added)(const struct nf_conntrack *ct, void *data);
 	void (*updated)(const struct nf_conntrack *ct, void *data);
@@ -164,6 +167,9 @@ enum {
 	NFCT_EXT_MF_FAMILY = 1 << 0,	/* orig layer 3 protocol == family */
 	NFCT_EXT_MF_MARK = 1 << 1,	/* (mark & mark_mask) == mark */
 	NFCT_EXT_MF_ZONE = 1 << 2,	/* zone == zone */
+	NFCT_EXT_MF_L4PROTO = 1 << 3,	/* orig layer 4 protocol ==
+					 * nfct_ext_mirror_opts.l4proto; only
+					 * with nfct_ext_mirror_new_opts() */
 };
 
 /* Which entries a mirror keeps: the NFCT_EXT_MF_* flags say which fields count. */
@@ -182,6 +188,59 @@ void nfct_ext_mirror_free(struct nfct_ext_mirror *m);
 int nfct_ext_mirror_fd(const struct nfct_ext_mirror *m);
 int nfct_ext_mirror_process(struct nfct_ext_mirror *m);
 int nfct_ext_mirror_resync(struct nfct_ext_mirror *m);
+/*
+ * How a change reported to the nfct_ext_mirror_opts callbacks was found
+ * (their @how argument; flags).
+ */
+enum {
+	NFCT_EXT_MIRROR_EVENT = 0,		/* an event: it just happened */
+	NFCT_EXT_MIRROR_INITIAL = 1 << 0,	/* the initial dump */
+	NFCT_EXT_MIRROR_RESYNC = 1 << 1,	/* a resynchronisation after
+						 * lost events: it happened
+						 * some time since */
+	NFCT_EXT_MIRROR_UNMATCHED = 1 << 2,	/* removed: an event changed
+						 * it so that the filter no
+						 * longer matches */
+};
+
+/*
+ * Everything a mirror can be made with (nfct_ext_mirror_new_opts()).
+ * Zero it, set @size to sizeof(struct nfct_ext_mirror_opts) and fill in
+ * what you need: fields the library does not know yet must be zero.
+ */
+struct nfct_ext_mirror_opts {
+	unsigned int size;	/* sizeof(struct nfct_ext_mirror_opts) */
+	struct nfct_ext_mirror_filter filter;	/* flags 0: every entry */
+	uint8_t l4proto;	/* with NFCT_EXT_MF_L4PROTO, e.g. IPPROTO_TCP */
+	/* Change callbacks; any may be NULL. Objects belong to the mirror
+	 * and live until the callback returns. */
+	void (*added)(const struct nf_conntrack *ct, unsigned int how,
+		      void *data);
+	void (*updated)(const struct nf_conntrack *ct, unsigned int how,
+			void *data);
+	/* @stored: the mirror's copy with what the kernel's DESTROY carried
+	 * merged in; @destroy: that DESTROY as received (final counters,
+	 * stop timestamp), NULL when the removal was not a DESTROY event
+	 * (NFCT_EXT_MIRROR_RESYNC, NFCT_EXT_MIRROR_UNMATCHED). */
+	void (*removed)(const struct nf_conntrack *stored,
+			const struct nf_conntrack *destroy, unsigned int how,
+			void *data);
+	void *data;		/* passed to the callbacks */
+	/* Where: NULL for the caller's network namespace, or the path of
+	 * another one ("/run/netns/NAME", "/proc/PID/ns/net"). */
+	const char *netns;
+	/* A handle of the caller's to dump through (instead of a socket of
+	 * the mirror's own); events come from its namespace. Borrowed:
+	 * close it after nfct_ext_mirror_free(). Excludes @netns. */
+	struct nfct_handle *handle;
+	/* Receive buffer of the event socket in bytes (SO_RCVBUFFORCE, or
+	 * SO_RCVBUF within net.core.rmem_max without CAP_NET_ADMIN); 0
+	 * keeps the system's default. Too small a buffer for the table's
+	 * event rate means lost events and resyncs. */
+	int rcvbuf;
+};
+
+struct nfct_ext_mirror *nfct_ext_mirror_new_opts(const struct nfct_ext_mirror_opts *opts);
 unsigned int nfct_ext_mirror_count(const struct nfct_ext_mirror *m);
 unsigned int nfct_ext_mirror_resyncs(const struct nfct_ext_mirror *m);
 const struct nf_conntrack *nfct_ext_mirror_lookup(const struct nfct_ext_mirror *m,

@@ -745,13 +745,24 @@ out:
  * @filter: what to delete (see nfct_filter_dump_set_attr()); an empty
  *   filter matches everything
  * @flags: NFCT_EXT_BULK_NO_FLUSH to never use the kernel's flush filter
- * @deleted: where to store the number of entries deleted (may be NULL);
- *   NFCT_EXT_BULK_UNKNOWN when the kernel flushed and did not count
+ * @deleted: where to store the number of entries deleted (may be NULL)
  *
  * Filters the kernel can flush by itself (mark, status, zone, family)
- * take a single request. Others (a tuple) are dumped with the kernel
- * filtering the dump, then deleted with batched requests; an interrupted
- * dump is run again. Entries that vanish meanwhile are not an error.
+ * take a single request. Others (a tuple), or all with
+ * NFCT_EXT_BULK_NO_FLUSH, are dumped with the kernel filtering the dump,
+ * then deleted with batched requests; an interrupted dump is run again.
+ * Entries that vanish meanwhile are not an error.
+ *
+ * The count: the kernel answers a flush with a bare ACK, whatever it
+ * deleted, so *@deleted is NFCT_EXT_BULK_UNKNOWN exactly when the flush
+ * was used: @flags without NFCT_EXT_BULK_NO_FLUSH and a filter the
+ * kernel took for a flush. Otherwise (NFCT_EXT_BULK_NO_FLUSH, or a
+ * filter the kernel refused to flush with ENOTSUP, EOPNOTSUPP or EINVAL,
+ * such as a tuple) it is the exact number of entries this call deleted,
+ * not counting those that vanished by themselves meanwhile. Counting
+ * the flush another way is not cheap: a dump of the matching entries
+ * costs about as much as the flush (see doc/ext/batch.md) and would
+ * still miss entries created between the two.
  *
  * Returns 0, or -1 with errno set (EINVAL for NULL arguments, or the
  * kernel's error).

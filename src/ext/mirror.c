@@ -18,23 +18,15 @@
  * and zone: lookup, insert and remove are O(1).
  */
 #include <fcntl.h>
+#include <linux/sockios.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "ext_internal.h"
-
-/* The identity of an entry: original tuple and zones. */
-struct mkey {
-	uint32_t src[4];
-	uint32_t dst[4];
-	uint16_t sport;		/* or ICMP id */
-	uint16_t dport;		/* or ICMP type and code */
-	uint16_t zone;
-	uint16_t orig_zone;
-	uint8_t l3;
-	uint8_t l4;
-	uint8_t pad[2];
-};
+#include "mirror_key.h"
 
 struct mnode {
 	struct mnode *next;
@@ -47,52 +39,60 @@ struct mnode {
 struct nfct_ext_mirror {
 	struct nfct_handle *ev;
 	struct nfct_handle *dump;
+	bool dump_borrowed;	/* the caller's handle: not closed here */
 	struct nfct_ext_mirror_filter filter;
-	struct nfct_ext_mirror_ops ops;
+	uint8_t l4proto;
+	struct nfct_ext_mirror_ops ops;		/* nfct_ext_mirror_new() */
+	struct nfct_ext_mirror_opts opts;	/* nfct_ext_mirror_new_opts() */
 	void *data;
+	uint64_t seed[2];	/* key of the hash, random per mirror */
 	struct mnode **bucket;
 	uint32_t mask;		/* buckets - 1 */
 	unsigned int count;
 	unsigned int resyncs;
+	unsigned int how;	/* NFCT_EXT_MIRROR_* of the changes being made */
 	uint32_t gen;		/* generation of the current dump */
 	unsigned int events;	/* events applied by this process() */
 	int err;		/* error inside a callback */
 };
 
-/* ---- hash table ------------------------------------------------------ */
+/* ---- reporting changes ------------------------------------------------ */
 
-static void key_of(const struct nf_conntrack *ct, struct mkey *k)
+static void report_added(const struct nfct_ext_mirror *m,
+			 const struct nf_conntrack *ct)
 {
-	const struct nfct_tuple *t = &ct->orig;
-
-	memset(k, 0, sizeof(*k));
-	k->l3 = t->l3proto;
-	k->l4 = t->l4proto;
-	if (t->l3proto == AF_INET6) {
-		memcpy(k->src, t->src.v6, 16);
-		memcpy(k->dst, t->dst.v6, 16);
-	} else {
-		k->src[0] = t->src.v4;
-		k->dst[0] = t->dst.v4;
-	}
-	k->sport = t->l4src.port;
-	k->dport = t->l4dst.port;
-	k->zone = attr_isset(ct, ATTR_ZONE) ? ct->zone : 0;
-	k->orig_zone = attr_isset(ct, ATTR_ORIG_ZONE) ? t->zone : 0;
+	if (m->opts.added)
+		m->opts.added(ct, m->how, m->data);
+	else if (m->ops.added)
+		m->ops.added(ct, m->data);
 }
 
-/* A word-wise multiplicative hash: the key is 44 bytes, all words. */
-static uint32_t key_hash(const struct mkey *k)
+static void report_updated(const struct nfct_ext_mirror *m,
+			   const struct nf_conntrack *ct)
 {
-	const uint32_t *w = (const uint32_t *)k;
-	uint64_t h = 0x9e3779b97f4a7c15ull;
+	if (m->opts.updated)
+		m->opts.updated(ct, m->how, m->data);
+	else if (m->ops.updated)
+		m->ops.updated(ct, m->data);
+}
 
-	for (size_t i = 0; i < sizeof(*k) / 4; i++) {
-		h ^= w[i];
-		h *= 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	return (uint32_t)h;
+static void report_removed(const struct nfct_ext_mirror *m,
+			   const struct nf_conntrack *stored,
+			   const struct nf_conntrack *destroy, unsigned int how)
+{
+	if (m->opts.removed)
+		m->opts.removed(stored, destroy, how, m->data);
+	else if (m->ops.removed)
+		m->ops.removed(stored, m->data);
+}
+
+/* ---- hash table ------------------------------------------------------ */
+
+/* Fill @k with @ct's key and return its hash under the mirror's seed. */
+static uint32_t key_of(const struct nfct_ext_mirror *m,
+		       const struct nf_conntrack *ct, struct mkey *k)
+{
+	return (uint32_t)mirror_key_of(ct, m->seed, k);
 }
 
 static struct mnode **slot_of(const struct nfct_ext_mirror *m,
@@ -128,14 +128,20 @@ static int grow(struct nfct_ext_mirror *m)
 	return 0;
 }
 
-static void node_unlink(struct nfct_ext_mirror *m, struct mnode **p)
+static void merge(struct nf_conntrack *dst, const struct nf_conntrack *src);
+
+/* Remove the entry at @p, reporting it with the DESTROY @destroy (may be
+ * NULL) and @how. */
+static void node_unlink(struct nfct_ext_mirror *m, struct mnode **p,
+			const struct nf_conntrack *destroy, unsigned int how)
 {
 	struct mnode *e = *p;
 
 	*p = e->next;
 	m->count--;
-	if (m->ops.removed)
-		m->ops.removed(e->ct, m->data);
+	if (destroy)
+		merge(e->ct, destroy);
+	report_removed(m, e->ct, destroy, how);
 	nfct_destroy(e->ct);
 	free(e);
 }
@@ -153,6 +159,8 @@ static bool filter_match(const struct nfct_ext_mirror *m,
 	    (ct->mark & f->mark_mask) != (f->mark & f->mark_mask))
 		return false;
 	if ((f->flags & NFCT_EXT_MF_ZONE) && ct->zone != f->zone)
+		return false;
+	if ((f->flags & NFCT_EXT_MF_L4PROTO) && ct->orig.l4proto != m->l4proto)
 		return false;
 	return true;
 }
@@ -195,8 +203,7 @@ static int insert(struct nfct_ext_mirror *m, struct mnode **p,
 	e->ct = ct;
 	*p = e;
 	m->count++;
-	if (m->ops.added)
-		m->ops.added(ct, m->data);
+	report_added(m, ct);
 	if (m->count > m->mask + 1)
 		grow(m);	/* failing only makes chains longer */
 	return 0;
@@ -210,8 +217,7 @@ static int apply_dump(struct nfct_ext_mirror *m, struct nf_conntrack *ct)
 	struct mnode **p;
 	bool changed;
 
-	key_of(ct, &k);
-	hash = key_hash(&k);
+	hash = key_of(m, ct, &k);
 	p = slot_of(m, &k, hash);
 	if (*p == NULL)
 		return insert(m, p, &k, hash, ct);
@@ -219,8 +225,8 @@ static int apply_dump(struct nfct_ext_mirror *m, struct nf_conntrack *ct)
 	nfct_destroy((*p)->ct);
 	(*p)->ct = ct;
 	(*p)->gen = m->gen;
-	if (changed && m->ops.updated)
-		m->ops.updated(ct, m->data);
+	if (changed)
+		report_updated(m, ct);
 	return 0;
 }
 
@@ -233,15 +239,14 @@ static int apply_event(struct nfct_ext_mirror *m,
 	struct mnode **p;
 	struct mnode *e;
 
-	key_of(ct, &k);
-	hash = key_hash(&k);
+	hash = key_of(m, ct, &k);
 	p = slot_of(m, &k, hash);
 	e = *p;
 	if (type == NFCT_T_DESTROY) {
 		/* only the entry this event is about, not a newer one */
 		if (e && (!attr_isset(ct, ATTR_ID) || !attr_isset(e->ct, ATTR_ID) ||
 			  e->ct->id == ct->id))
-			node_unlink(m, p);
+			node_unlink(m, p, ct, NFCT_EXT_MIRROR_EVENT);
 		return 0;
 	}
 	if (e == NULL) {
@@ -254,16 +259,14 @@ static int apply_event(struct nfct_ext_mirror *m,
 		/* a new entry with the old one's tuple: replace it */
 		nfct_destroy(e->ct);
 		e->ct = ct;
-		if (m->ops.updated)
-			m->ops.updated(ct, m->data);
+		report_updated(m, ct);
 		ct = NULL;
 	} else {
 		merge(e->ct, ct);
-		if (m->ops.updated)
-			m->ops.updated(e->ct, m->data);
+		report_updated(m, e->ct);
 	}
 	if (!filter_match(m, e->ct))	/* e.g. its mark changed */
-		node_unlink(m, p);
+		node_unlink(m, p, NULL, NFCT_EXT_MIRROR_UNMATCHED);
 	return ct == NULL;
 }
 
@@ -317,10 +320,13 @@ static void drain_events(struct nfct_ext_mirror *m)
 static int dump_once(struct nfct_ext_mirror *m)
 {
 	const struct nfct_ext_mirror_filter *f = &m->filter;
+	unsigned int kernel = f->flags & (NFCT_EXT_MF_FAMILY | NFCT_EXT_MF_MARK |
+					  NFCT_EXT_MF_ZONE);
 	struct nfct_filter_dump *fd;
 	int ret;
 
-	if (f->flags == 0) {
+	/* the kernel filters what it can; filter_match() does the rest */
+	if (kernel == 0) {
 		uint32_t family = AF_UNSPEC;
 
 		return nfct_query(m->dump, NFCT_Q_DUMP, &family);
@@ -349,7 +355,7 @@ static void sweep(struct nfct_ext_mirror *m)
 
 		while (*p) {
 			if ((*p)->gen != m->gen)
-				node_unlink(m, p);
+				node_unlink(m, p, NULL, m->how);
 			else
 				p = &(*p)->next;
 		}
@@ -364,14 +370,17 @@ static void sweep(struct nfct_ext_mirror *m)
  * call it to force one. Queued events are dropped, the table is dumped
  * (again, if the kernel interrupted the dump) and the differences are
  * reported through the callbacks: added, updated (status, mark, state,
- * reply tuple or id changed) and removed.
+ * reply tuple or id changed) and removed, with NFCT_EXT_MIRROR_RESYNC
+ * as their @how (nfct_ext_mirror_opts callbacks) and no DESTROY object:
+ * the changes happened at some time since the events were lost.
  *
  * Returns 0, or -1 with errno set (EINVAL for NULL, ENOMEM, dump errors;
  * EINTR if the table kept changing through several dumps).
  */
 NFCT_EXPORT int nfct_ext_mirror_resync(struct nfct_ext_mirror *m)
 {
-	int ret = -1;
+	struct nfct_cb_slot saved;
+	int ret = -1, e;
 
 	if (m == NULL) {
 		errno = EINVAL;
@@ -380,18 +389,28 @@ NFCT_EXPORT int nfct_ext_mirror_resync(struct nfct_ext_mirror *m)
 	drain_events(m);
 	m->gen++;
 	m->resyncs++;
+	if (m->how != NFCT_EXT_MIRROR_INITIAL)
+		m->how = NFCT_EXT_MIRROR_RESYNC;
+	/* a borrowed handle gets its own callback back afterwards */
+	saved = m->dump->ct_cb;
+	nfct_callback_register(m->dump, NFCT_T_ALL, dump_cb, m);
 	for (int tries = 0; tries < 16; tries++) {
 		m->err = 0;
 		ret = dump_once(m);
 		if (ret == 0 || errno != EINTR)
 			break;
 	}
+	e = errno;
+	m->dump->ct_cb = saved;
 	if (ret < 0) {
-		if (m->err)
-			errno = m->err;
+		errno = m->err ? m->err : e;
+		m->how = NFCT_EXT_MIRROR_EVENT;
 		return -1;
 	}
-	sweep(m);
+	/* after the initial dump nothing is older than it: no walk needed */
+	if (m->how != NFCT_EXT_MIRROR_INITIAL)
+		sweep(m);
+	m->how = NFCT_EXT_MIRROR_EVENT;
 	return 0;
 }
 
@@ -432,51 +451,74 @@ NFCT_EXPORT int nfct_ext_mirror_process(struct nfct_ext_mirror *m)
 
 /* ---- life cycle ------------------------------------------------------- */
 
-/**
- * nfct_ext_mirror_new - start mirroring the conntrack table
- * @filter: which entries to keep (copied); NULL for all
- * @ops: change callbacks (copied; NULL for none), also called for the
- *   entries of the initial dump
- * @data: passed to the callbacks
- *
- * Opens an event socket and a query socket in the caller's network
- * namespace and dumps the table. Set a bigger receive buffer on
- * nfct_ext_mirror_fd() for busy tables: fewer resyncs.
- *
- * Returns the mirror, or NULL with errno set (socket errors, ENOMEM,
- * EPERM without CAP_NET_ADMIN).
- */
-NFCT_EXPORT struct nfct_ext_mirror *nfct_ext_mirror_new(const struct nfct_ext_mirror_filter *filter,
-							const struct nfct_ext_mirror_ops *ops,
-							void *data)
+#define EV_GROUPS (NF_NETLINK_CONNTRACK_NEW | NF_NETLINK_CONNTRACK_UPDATE | \
+		   NF_NETLINK_CONNTRACK_DESTROY)
+
+/* An event handle in the network namespace of the socket of @h. */
+static struct nfct_handle *open_events_beside(struct nfct_handle *h)
 {
-	struct nfct_ext_mirror *m = calloc(1, sizeof(*m));
+	struct nfct_handle *ev;
+	int nsfd = ioctl(nfct_fd(h), SIOCGSKNS);
 	int e;
 
-	if (m == NULL)
+	if (nsfd < 0)
 		return NULL;
-	if (filter)
-		m->filter = *filter;
-	if (ops)
-		m->ops = *ops;
-	m->data = data;
+	ev = nfct_ext_open_netns_fd(nsfd, CONNTRACK, EV_GROUPS);
+	e = errno;
+	close(nsfd);
+	errno = e;
+	return ev;
+}
+
+/* Set the event socket's receive buffer to @bytes: forced (beyond
+ * rmem_max) where allowed, else as far as rmem_max lets. */
+static int set_rcvbuf(struct nfct_handle *ev, int bytes)
+{
+	int fd = nfct_fd(ev);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) == 0)
+		return 0;
+	return setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
+/* The common part of both constructors: @m has its filter, callbacks
+ * and options; open the sockets and run the initial dump. */
+static struct nfct_ext_mirror *start(struct nfct_ext_mirror *m)
+{
+	const struct nfct_ext_mirror_opts *o = &m->opts;
+	uint32_t entries = 0;
+	int e;
+
+	mirror_seed(m->seed);
+	if (o->handle) {
+		m->dump = o->handle;
+		m->dump_borrowed = true;
+		m->ev = open_events_beside(o->handle);
+	} else if (o->netns) {
+		m->ev = nfct_ext_open_netns_path(o->netns, CONNTRACK, EV_GROUPS);
+		m->dump = m->ev ? nfct_ext_open_netns_path(o->netns, CONNTRACK, 0) : NULL;
+	} else {
+		m->ev = nfct_open(CONNTRACK, EV_GROUPS);
+		m->dump = m->ev ? nfct_open(CONNTRACK, 0) : NULL;
+	}
+	if (m->ev == NULL || m->dump == NULL)
+		goto err;
+	/* room for the whole table at once: growing means walking every
+	 * entry again, a cache miss each */
 	m->mask = 1023;
+	if (nfct_ext_stats_count(m->dump, &entries, NULL) == 0)
+		while (m->mask < entries + entries / 4 && m->mask < (1u << 30))
+			m->mask = m->mask * 2 + 1;
 	m->bucket = calloc(m->mask + 1, sizeof(*m->bucket));
 	if (m->bucket == NULL)
-		goto err;
-	m->ev = nfct_open(CONNTRACK, NF_NETLINK_CONNTRACK_NEW |
-			  NF_NETLINK_CONNTRACK_UPDATE |
-			  NF_NETLINK_CONNTRACK_DESTROY);
-	if (m->ev == NULL)
-		goto err;
-	m->dump = nfct_open(CONNTRACK, 0);
-	if (m->dump == NULL)
 		goto err;
 	if (fcntl(nfct_fd(m->ev), F_SETFL,
 		  fcntl(nfct_fd(m->ev), F_GETFL) | O_NONBLOCK) < 0)
 		goto err;
+	if (o->rcvbuf > 0 && set_rcvbuf(m->ev, o->rcvbuf) < 0)
+		goto err;
 	nfct_callback_register(m->ev, NFCT_T_ALL, event_cb, m);
-	nfct_callback_register(m->dump, NFCT_T_ALL, dump_cb, m);
+	m->how = NFCT_EXT_MIRROR_INITIAL;
 	if (nfct_ext_mirror_resync(m) < 0)
 		goto err;
 	m->resyncs = 0;		/* the initial dump is not a resync */
@@ -489,10 +531,109 @@ err:
 }
 
 /**
+ * nfct_ext_mirror_new - start mirroring the conntrack table
+ * @filter: which entries to keep (copied); NULL for all.
+ *   NFCT_EXT_MF_L4PROTO needs nfct_ext_mirror_new_opts().
+ * @ops: change callbacks (copied; NULL for none), also called for the
+ *   entries of the initial dump
+ * @data: passed to the callbacks
+ *
+ * Opens an event socket and a query socket in the caller's network
+ * namespace and dumps the table. nfct_ext_mirror_new_opts() does more:
+ * another namespace, a caller's handle, an L4 protocol filter, a
+ * receive buffer size, callbacks that say how a change was found and
+ * pass the kernel's DESTROY.
+ *
+ * Returns the mirror, or NULL with errno set (EINVAL for filter flags it
+ * does not know, socket errors, ENOMEM, EPERM without CAP_NET_ADMIN).
+ */
+NFCT_EXPORT struct nfct_ext_mirror *nfct_ext_mirror_new(const struct nfct_ext_mirror_filter *filter,
+							const struct nfct_ext_mirror_ops *ops,
+							void *data)
+{
+	struct nfct_ext_mirror *m;
+
+	if (filter && (filter->flags & ~(unsigned int)(NFCT_EXT_MF_FAMILY |
+			NFCT_EXT_MF_MARK | NFCT_EXT_MF_ZONE))) {
+		errno = EINVAL;
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return NULL;
+	if (filter)
+		m->filter = *filter;
+	if (ops)
+		m->ops = *ops;
+	m->data = data;
+	return start(m);
+}
+
+/**
+ * nfct_ext_mirror_new_opts - start mirroring, with options
+ * @opts: see struct nfct_ext_mirror_opts (copied); @opts->size must be
+ *   set, and bytes beyond the library's idea of the struct must be zero
+ *
+ * As nfct_ext_mirror_new(), with: @opts->netns to mirror another network
+ * namespace's table, or @opts->handle to dump through a caller's handle
+ * (its callbacks are left as they were; events come from the
+ * namespace of its socket); @opts->filter with NFCT_EXT_MF_L4PROTO and
+ * @opts->l4proto; @opts->rcvbuf for the event socket; callbacks told
+ * how each change was found (NFCT_EXT_MIRROR_INITIAL, _RESYNC,
+ * _UNMATCHED, or _EVENT) and, on removal by an event, given the
+ * kernel's DESTROY with the final counters and timestamps.
+ *
+ * Returns the mirror, or NULL with errno set: EINVAL (NULL @opts, @size
+ * too small, unknown filter flags, non-zero bytes beyond the struct, both
+ * @netns and @handle, negative @rcvbuf), E2BIG (@size beyond 4096), the
+ * errors of nfct_ext_open_netns_path(), of ioctl(SIOCGSKNS) on
+ * @handle's socket, of setsockopt(), and those of nfct_ext_mirror_new().
+ */
+NFCT_EXPORT struct nfct_ext_mirror *nfct_ext_mirror_new_opts(const struct nfct_ext_mirror_opts *opts)
+{
+	const unsigned int known = NFCT_EXT_MF_FAMILY | NFCT_EXT_MF_MARK |
+				   NFCT_EXT_MF_ZONE | NFCT_EXT_MF_L4PROTO;
+	struct nfct_ext_mirror_opts o;
+	struct nfct_ext_mirror *m;
+	size_t size;
+
+	if (opts == NULL || opts->size < offsetof(struct nfct_ext_mirror_opts, filter)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (opts->size > 4096) {
+		errno = E2BIG;
+		return NULL;
+	}
+	/* a newer caller's fields this library does not know must be unused */
+	for (size = sizeof(o); size < opts->size; size++)
+		if (((const unsigned char *)opts)[size] != 0) {
+			errno = EINVAL;
+			return NULL;
+		}
+	memset(&o, 0, sizeof(o));
+	memcpy(&o, opts, opts->size < sizeof(o) ? opts->size : sizeof(o));
+	if ((o.filter.flags & ~known) || (o.netns && o.handle) || o.rcvbuf < 0 ||
+	    (o.handle && o.handle->ssh_ct == NULL)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return NULL;
+	m->opts = o;
+	m->filter = o.filter;
+	m->l4proto = o.l4proto;
+	m->data = o.data;
+	return start(m);
+}
+
+/**
  * nfct_ext_mirror_free - stop mirroring and release everything
  * @m: the mirror; NULL is ignored
  *
- * No callback is called.
+ * No callback is called. A handle given in nfct_ext_mirror_opts stays
+ * open: it is the caller's.
  */
 NFCT_EXPORT void nfct_ext_mirror_free(struct nfct_ext_mirror *m)
 {
@@ -512,7 +653,7 @@ NFCT_EXPORT void nfct_ext_mirror_free(struct nfct_ext_mirror *m)
 	free(m->bucket);
 	if (m->ev)
 		nfct_close(m->ev);
-	if (m->dump)
+	if (m->dump && !m->dump_borrowed)
 		nfct_close(m->dump);
 	free(m);
 }
@@ -576,8 +717,7 @@ NFCT_EXPORT const struct nf_conntrack *nfct_ext_mirror_lookup(const struct nfct_
 		errno = EINVAL;
 		return NULL;
 	}
-	key_of(tuple, &k);
-	p = slot_of(m, &k, key_hash(&k));
+	p = slot_of(m, &k, key_of(m, tuple, &k));
 	if (*p == NULL) {
 		errno = ENOENT;
 		return NULL;

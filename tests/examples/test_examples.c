@@ -118,8 +118,11 @@ struct listener {
 	FILE *out;
 };
 
-static void listener_start(struct listener *l, enum oracle_lib lib,
-			   const char *count)
+/* Start @argv (argv[0]: an example's name) in the background on @lib
+ * and wait for the line starting with @ready it prints once it cannot
+ * miss events any more. */
+static void listener_spawn(struct listener *l, enum oracle_lib lib,
+			   char **argv, const char *ready)
 {
 	int p[2];
 	char line[256];
@@ -130,17 +133,22 @@ static void listener_start(struct listener *l, enum oracle_lib lib,
 	if (l->pid == 0) {
 		dup2(p[1], 1);
 		setenv("LD_LIBRARY_PATH", oracle_libdir(lib), 1);
-		execl(example_path("conntrack_events"), "conntrack_events",
-		      "-c", count, "-t", "20", (char *)NULL);
+		execv(example_path(argv[0]), argv);
 		_exit(127);
 	}
 	close(p[1]);
 	l->out = fdopen(p[0], "r");
 	assert_non_null(l->out);
-	/* Only once it is subscribed can events not be missed. */
 	if (fgets(line, sizeof(line), l->out) == NULL ||
-	    strcmp(line, "listening\n") != 0)
-		fail_msg("conntrack_events did not start listening");
+	    strncmp(line, ready, strlen(ready)) != 0)
+		fail_msg("%s did not print \"%s\"", argv[0], ready);
+}
+
+static void listener_start(struct listener *l, enum oracle_lib lib,
+			   const char *count)
+{
+	listener_spawn(l, lib, (char *[]){ "conntrack_events", "-c",
+		       (char *)count, "-t", "20", NULL }, "listening\n");
 }
 
 /* Wait for the listener to exit and return all it printed. */
@@ -163,7 +171,7 @@ static char *listener_finish(struct listener *l)
 	fclose(l->out);
 	assert_int_equal(waitpid(l->pid, &st, 0), l->pid);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		fail_msg("conntrack_events failed (status 0x%x):\n%s", st, buf);
+		fail_msg("listener failed (status 0x%x):\n%s", st, buf);
 	return buf;
 }
 
@@ -503,6 +511,56 @@ static void test_ext_netns_ours(void **state)
 	free(RUN_FAILS(ORACLE_OURS, "ext_netns"));
 }
 
+/* ---- the extensions' examples (ours alone: the reference lacks them) */
+
+/*
+ * ext_mirror prints the changes of the table with the final counters of
+ * removed entries; ext_purge deletes by mark in another namespace (run
+ * from a fresh one by unshare(1)), the exact count with -x.
+ */
+static void test_ext_examples_ours(void **state)
+{
+	struct listener l;
+	char ns[64], *out;
+
+	(void)state;
+	test_netns_enter();
+	free(RUN(ORACLE_OURS, "conntrack_grp_create", "3.3.3.3", "4.4.4.4", "30", "40"));
+	/* added T1, changed T1 (mark), removed T1 */
+	listener_spawn(&l, ORACLE_OURS, (char *[]){ "ext_mirror", "-p", "tcp",
+		       "-c", "3", "-t", "20", NULL }, "mirroring 1 entries\n");
+	free(RUN(ORACLE_OURS, "conntrack_create"));
+	free(RUN(ORACLE_OURS, "conntrack_update", "-m", "7"));
+	free(RUN(ORACLE_OURS, "conntrack_delete"));
+	out = listener_finish(&l);
+	want(out, "[ADDED] ipv4     2 tcp      6", "ext_mirror");
+	want(out, "[CHANGED]", "ext_mirror");
+	want(out, "mark=7", "ext_mirror");
+	want(out, "[REMOVED]", "ext_mirror");
+	want(out, T1, "ext_mirror");
+	want(out, "final: packets=0 bytes=0", "ext_mirror");
+	want(out, "1 entries, 0 resyncs", "ext_mirror");
+	free(out);
+
+	/* marks: T1 7, T2 0, T3 7 */
+	free(RUN(ORACLE_OURS, "conntrack_create"));
+	free(RUN(ORACLE_OURS, "conntrack_update", "-m", "7"));
+	free(RUN(ORACLE_OURS, "conntrack_create", "5.5.5.5", "6.6.6.6", "50", "60"));
+	free(RUN(ORACLE_OURS, "conntrack_update", "-m", "7", "5.5.5.5", "6.6.6.6", "50", "60"));
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int)getpid());
+	check_output(RUN(ORACLE_OURS, "/usr/bin/unshare", "-n", example_path("ext_purge"),
+			 "-n", ns, "-x", "7"), "deleted 2 entries", "ext_purge -x");
+	table_has(T1, NULL, 0);
+	table_has(T3, NULL, 0);
+	table_has(T2, NULL, 1);
+	check_output(RUN(ORACLE_OURS, example_path("ext_purge"), "0/0xff"),
+		     "deleted (count unknown)", "ext_purge");
+	table_has("src=", NULL, 0);
+	free(RUN_FAILS(ORACLE_OURS, "ext_purge", "7/"));
+	free(RUN_FAILS(ORACLE_OURS, "ext_purge", "-n", "/nonexistent", "7"));
+	free(RUN_FAILS(ORACLE_OURS, "ext_mirror", "-p", "sctp"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -511,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_dump_filter_ref),
 		cmocka_unit_test(test_dump_filter_ours),
 		cmocka_unit_test(test_dump_filter_tuple_ours),
+		cmocka_unit_test(test_ext_examples_ours),
 		cmocka_unit_test(test_bad_args_ref),
 		cmocka_unit_test(test_bad_args_ours),
 		cmocka_unit_test(test_valgrind_ref),

@@ -349,7 +349,55 @@ static void test_bulk_delete_million(void **state)
 	nfct_close(h);
 }
 
-/* A tuple filter cannot be flushed by the kernel: dump + batch. */
+static uint32_t mark_by_tens(uint32_t i)
+{
+	return 1 + (i / 10) % 3;
+}
+
+/*
+ * The count of a bulk delete is NFCT_EXT_BULK_UNKNOWN exactly when the
+ * kernel's flush did the work, and exact otherwise, whatever filter.
+ */
+static void test_bulk_delete_count(void **state)
+{
+	struct nfct_filter_dump *f = nfct_filter_dump_create();
+	struct nfct_filter_dump_mark mk = { 1, 0xffffffff };
+	uint32_t entries = 0;
+	struct nfct_handle *h;
+	unsigned int deleted = 0;
+
+	(void)state;
+	test_netns_enter();
+	h = nfct_open(CONNTRACK, 0);
+	assert_non_null(h);
+	/* 300 entries: marks 1, 2 and 3, 100 each */
+	assert_int_equal(ext_populate(h, 0, 300, mark_by_tens), 0);
+	nfct_filter_dump_set_attr(f, NFCT_FILTER_DUMP_MARK, &mk);
+	assert_int_equal(nfct_ext_bulk_delete(h, f, 0, &deleted), 0);
+	assert_int_equal(deleted, NFCT_EXT_BULK_UNKNOWN);
+	assert_int_equal(nfct_ext_stats_count(h, &entries, NULL), 0);
+	assert_int_equal(entries, 200);
+	/* nothing left with mark 1: an exact 0, not "unknown" */
+	assert_int_equal(nfct_ext_bulk_delete(h, f, NFCT_EXT_BULK_NO_FLUSH,
+					      &deleted), 0);
+	assert_int_equal(deleted, 0);
+	mk.val = 2;
+	nfct_filter_dump_set_attr(f, NFCT_FILTER_DUMP_MARK, &mk);
+	assert_int_equal(nfct_ext_bulk_delete(h, f, NFCT_EXT_BULK_NO_FLUSH,
+					      &deleted), 0);
+	assert_int_equal(deleted, 100);
+	/* no count wanted: fine either way */
+	mk.val = 3;
+	nfct_filter_dump_set_attr(f, NFCT_FILTER_DUMP_MARK, &mk);
+	assert_int_equal(nfct_ext_bulk_delete(h, f, 0, NULL), 0);
+	assert_int_equal(nfct_ext_stats_count(h, &entries, NULL), 0);
+	assert_int_equal(entries, 0);
+	nfct_filter_dump_destroy(f);
+	nfct_close(h);
+}
+
+/* A tuple filter cannot be flushed by the kernel: dump + batch, and the
+ * count is exact although the caller did not ask to avoid the flush. */
 static void test_bulk_delete_tuple(void **state)
 {
 	struct nfct_filter_dump *f = nfct_filter_dump_create();
@@ -934,6 +982,7 @@ int main(void)
 		cmocka_unit_test(test_batch_errors),
 		cmocka_unit_test(test_batch_windows),
 		cmocka_unit_test(test_bulk_delete_tuple),
+		cmocka_unit_test(test_bulk_delete_count),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_dying_list),
 		cmocka_unit_test(test_unconfirmed_list),
