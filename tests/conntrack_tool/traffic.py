@@ -39,11 +39,18 @@ def tcp(addr, dport, sport, hold=False):
     conn.sendall(b'pong')
     cli.recv(4)
     if hold:
+        # Keeps the connection open (not a wait for anything): the
+        # scenario kills it, the bound only ends a leaked process.
         time.sleep(30)
-    cli.close()
+    # Orderly close, each side waiting for the other's FIN: the last ACK
+    # has passed conntrack before the client reads its end of file, so
+    # the entry is in TIME_WAIT when this returns.
+    cli.shutdown(socket.SHUT_WR)
+    conn.recv(16)
     conn.close()
+    cli.recv(16)
+    cli.close()
     srv.close()
-    time.sleep(0.1)
 
 
 def udp(addr, dport, sport, answer=True):
@@ -119,6 +126,10 @@ def ftp(addr, sport, dataport):
         cmd = 'PORT %s,%d,%d\r\n' % (addr.replace('.', ','),
                                      dataport >> 8, dataport & 0xff)
     exchange(cmd.encode(), b'200 ok\r\n')
+    # The helper has seen the command: its expectation exists.
+    print('ready', flush=True)
+    # Holds the session open (not a wait for anything): the scenario
+    # kills it, the bound only ends a leaked process.
     time.sleep(60)
 
 
