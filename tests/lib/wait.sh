@@ -33,16 +33,17 @@ wait_for_socket() {
 	wait_until "$2" test -S "$1"
 }
 
-# recv_blocked PID: PID, or one of its children (a program started
-# through timeout(1) or nsenter(1)), sleeps in a socket receive: it is
-# done with its set-up and waits for messages.
+# recv_blocked PID: PID, or one of its descendants (a program started
+# through timeout(1), stdbuf(1) or nsenter(1)), sleeps in a socket
+# receive or in select/poll: it is done with its set-up (or with what it
+# was given) and waits for messages.
 recv_blocked() {
 	local p c
 	for p in "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
 		# wchan ends without a newline: no read(1) here
 		c=$(cat "/proc/$p/wchan" 2>/dev/null) || continue
 		case $c in
-		*wait_for_more_packets*) return 0 ;;
+		*wait_for_more_packets* | do_select | do_sys_poll | do_epoll_wait | ep_poll) return 0 ;;
 		esac
 		for c in $(cat "/proc/$p/task/$p/children" 2>/dev/null); do
 			recv_blocked "$c" && return 0
@@ -60,11 +61,12 @@ nl_events_drained() {
 		END { exit busy }' /proc/net/netlink
 }
 
-# nl_listener_ready PID: the event listener PID has subscribed and
-# waits for events (its filter, if any, is attached before it blocks).
+# nl_listener_ready PID [N]: the event listener PID has subscribed and
+# waits for events (its filter, if any, is attached before it blocks);
+# N (default 1): that many subscribed sockets in the namespace.
 nl_listener_ready() {
-	awk '$2 == 12 && $4 != "00000000" { found = 1 } END { exit !found }' \
-		/proc/net/netlink && recv_blocked "$1"
+	awk -v n="${2:-1}" '$2 == 12 && $4 != "00000000" { found++ }
+		END { exit found < n }' /proc/net/netlink && recv_blocked "$1"
 }
 
 # nl_listener_idle PID: the listener PID has read every event queued for
