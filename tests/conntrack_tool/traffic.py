@@ -5,13 +5,15 @@ Every flow uses fixed ports and ICMP ids, so the entries the kernel
 creates are the same in every namespace.
 
   traffic.py tcp ADDR DPORT SPORT      connect, exchange, orderly close
-  traffic.py tcp-open ADDR DPORT SPORT connect and keep it open (bg)
+  traffic.py tcp-open ADDR DPORT SPORT connect and keep it open (bg),
+                                       printing "ready" once it is
   traffic.py udp ADDR DPORT SPORT      one datagram, answered
   traffic.py udp1 ADDR DPORT SPORT     one datagram, unanswered
   traffic.py ping ADDR ID              one ICMP/ICMPv6 echo
   traffic.py ftp ADDR SPORT DATAPORT   FTP control session announcing a
                                        data port (PORT/EPRT), held open
-                                       so the helper's expectation stays
+                                       so the helper's expectation stays;
+                                       prints "ready" once it exists
 """
 import socket
 import struct
@@ -39,6 +41,7 @@ def tcp(addr, dport, sport, hold=False):
     conn.sendall(b'pong')
     cli.recv(4)
     if hold:
+        print('ready', flush=True)
         # Keeps the connection open (not a wait for anything): the
         # scenario kills it, the bound only ends a leaked process.
         time.sleep(30)

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <net/if.h>
 #include <unistd.h>
 
@@ -20,6 +21,23 @@ int test_in_ci(void)
 {
 	const char *ci = getenv("CI");
 	return ci && strcmp(ci, "true") == 0;
+}
+
+void test_wait_until(int (*cond)(void *arg), void *arg, const char *what,
+		     int seconds)
+{
+	struct timespec now, end;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += seconds;
+	while (!cond(arg)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+			fail_msg("timed out after %d s waiting for %s", seconds, what);
+		/* the poll interval, not a guess at when the state comes */
+		usleep(10000);
+	}
 }
 
 static int write_file(const char *path, const char *val)

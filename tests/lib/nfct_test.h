@@ -21,6 +21,14 @@ void test_netns_enter(void);
 /* True when running in CI (CI=true): a skip must become a failure. */
 int test_in_ci(void);
 
+/*
+ * Wait for a state instead of sleeping for a guessed time: calls
+ * @cond(@arg) until it returns non-zero, polling every 10 ms, and fails
+ * the test naming @what when @seconds pass first.
+ */
+void test_wait_until(int (*cond)(void *arg), void *arg, const char *what,
+		     int seconds);
+
 /* Output of one program run. */
 struct oracle_out {
 	char *out;	/* stdout, NUL-terminated, malloc'ed */

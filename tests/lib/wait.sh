@@ -43,7 +43,7 @@ recv_blocked() {
 		# wchan ends without a newline: no read(1) here
 		c=$(cat "/proc/$p/wchan" 2>/dev/null) || continue
 		case $c in
-		*wait_for_more_packets* | do_select | do_sys_poll | do_epoll_wait | ep_poll) return 0 ;;
+		*wait_for_more_packets* | poll_schedule_timeout* | do_select | do_sys_poll | *epoll_wait* | ep_poll*) return 0 ;;
 		esac
 		for c in $(cat "/proc/$p/task/$p/children" 2>/dev/null); do
 			recv_blocked "$c" && return 0
@@ -70,7 +70,15 @@ nl_listener_ready() {
 }
 
 # nl_listener_idle PID: the listener PID has read every event queued for
-# it and waits for more: whatever it printed is complete.
+# it and waits for more, or has exited: whatever it printed is complete.
 nl_listener_idle() {
-	nl_events_drained && recv_blocked "$1"
+	proc_gone "$1" || { nl_events_drained && recv_blocked "$1"; }
+}
+
+# proc_gone PID: PID has exited (gone, or a zombie not reaped yet): it
+# prints nothing more.
+proc_gone() {
+	local st
+	st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || return 0
+	[ -z "$st" ] || [ "$st" = Z ]
 }
