@@ -33,8 +33,8 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 : >"$tmp/empty"
 chmod 644 "$tmp/empty"
 # nobody must read the sources too.
-cp -a "$src/." "$tmp/src"
-rm -rf "$tmp/src"/build* "$tmp/src/.git"
+mkdir "$tmp/src"
+tar -C "$src" --exclude='./build*' --exclude=./.git -cf - . | tar -C "$tmp/src" -xf -
 chmod -R a+rX "$tmp/src"
 install -d -o nobody -g nogroup "$tmp/run"
 

@@ -740,6 +740,8 @@ static void test_dying_list(void **state)
 		assert_int_equal(nfct_ext_dump_dying(h, AF_UNSPEC), 0);
 		if (p.n == 0)
 			break;
+		/* the poll interval of this bounded wait (200 rounds), the
+		 * loop ends on the state: an empty dying list */
 		usleep(50000);
 	}
 	assert_int_equal(p.n, 0);
