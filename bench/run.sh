@@ -18,6 +18,7 @@ ROUNDS=5
 EVN=100000
 EVBUF=4194304
 SRC=$(cd "$(dirname "$0")/.." && pwd)
+. "$SRC/tests/lib/wait.sh"
 BUILD=$SRC/build
 while getopts n:c:r:e:B:b: opt; do
 	case $opt in
@@ -225,7 +226,8 @@ for r in $(seq "$ROUNDS"); do
 		rm -f "$T/ready"
 		LD_LIBRARY_PATH=$(libdir $l) "$B/ctbench" events "$EVBUF" 1500 "$T/ready" > "$T/ev" &
 		pid=$!
-		while [ ! -e "$T/ready" ]; do sleep 0.05; done
+		wait_until "ctbench events listening ($T/ready)" test -e "$T/ready" ||
+			exit 1
 		"$B/ctfill" fill "$EVN" 2>/dev/null
 		"$B/ctfill" flush
 		wait $pid

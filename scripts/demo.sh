@@ -81,12 +81,11 @@ step "listening for events (conntrack_events and conntrack -E)"
 pids+=($!)
 conntrack -E >"$tmp/conntrack-E" 2>&1 &
 pids+=($!)
-# Wait until the example is subscribed so no event is missed.
-for _ in $(seq 50); do
-	grep -q listening "$tmp/events" && break
-	sleep 0.1
-done
-sleep 0.2	# conntrack -E gives no such signal
+# Wait until both listen so no event is missed: the example prints
+# "listening", conntrack -E blocks in its receive, subscribed.
+. tests/lib/wait.sh
+wait_for_line "$tmp/events" listening "conntrack_events listening"
+wait_until "conntrack -E listening" nl_listener_ready "${pids[-1]}" 2
 
 step "creating entries"
 run "$ex/conntrack_create"
@@ -113,7 +112,11 @@ step "flushing the table"
 run "$ex/conntrack_flush"
 run conntrack -L
 
-sleep 0.3	# let the listeners print the last events
+# Both have printed every event once their sockets are drained and
+# they wait for more.
+for p in "${pids[@]: -2}"; do
+	wait_until "the listeners to read their events" nl_listener_idle "$p"
+done
 step "events seen by conntrack_events"
 cat "$tmp/events"
 step "events seen by conntrack -E"

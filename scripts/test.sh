@@ -14,9 +14,16 @@
 #     library) are not traced; suites that only drive foreign binaries
 #     (conntrack_tool, programs, examples) and tests that replace malloc
 #     or need TSan (suite no-valgrind) are left out;
-#   - built with -Db_sanitize=address,undefined into build-asan;
+#   - built by clang with -Db_sanitize=address,undefined into
+#     build-asan (ASAN_CC overrides the compiler; gcc's build above
+#     already checked the warnings);
 #   - and every fuzz target runs FUZZ_SECONDS (default 30) seconds
-#     (fuzz/run.sh, clang libFuzzer with ASan+UBSan).
+#     (fuzz/run.sh, clang libFuzzer with ASan+UBSan);
+#   - and scripts/check-unit-tier.sh: the quick tier (suite 'unit') as
+#     nobody without the reference library, the library without cmocka.
+# Tests, docs and benchmarks are forced on (-Dtests=enabled ...): a
+# missing cmocka, doxygen or reference library is an error here, while
+# a plain `meson setup` leaves out what it cannot build.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -32,11 +39,18 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "warning: not root, kernel tests will be skipped" >&2
 fi
 
+features="-Dtests=enabled -Ddocs=enabled -Dbench=enabled"
 echo "==> configuring $build"
 if [ -f "$build/build.ninja" ]; then
-	meson configure "$build" -Dwerror=true -Dtests=true
+	meson configure "$build" -Dwerror=true $features
 else
-	meson setup "$build" -Dwerror=true -Dtests=true
+	meson setup "$build" -Dwerror=true $features
+fi
+# Without the reference the differential suites are left out: here (and
+# in CI) that is an error, not a quieter run.
+if ! meson introspect --tests "$build" | grep -q '"name": "conntrack_tool"'; then
+	echo "error: the reference libnetfilter_conntrack.so.3 (libnetfilter-conntrack3) was not found: the differential suites are not built" >&2
+	exit 1
 fi
 
 echo "==> building"
@@ -57,14 +71,17 @@ meson test -C "$build" --print-errorlogs --timeout-multiplier 10 \
 	--no-suite no-valgrind --no-suite bench --no-suite docs
 
 asan=${ASAN_BUILD:-build-asan}
-echo "==> configuring $asan (AddressSanitizer + UndefinedBehaviorSanitizer)"
-# Warnings were checked by the plain build; with sanitizers gcc adds
-# false positives (-Wformat-overflow, -Warray-bounds), so no -Werror.
+asan_cc=${ASAN_CC:-clang}
+echo "==> configuring $asan ($asan_cc, AddressSanitizer + UndefinedBehaviorSanitizer)"
+# Warnings were checked by the plain build; with sanitizers compilers add
+# false positives (gcc: -Wformat-overflow, -Warray-bounds), so no
+# -Werror. -Db_lundef=false: sanitized shared objects leave the runtime's
+# symbols to the executable. The compiler is chosen at setup only.
 if [ -f "$asan/build.ninja" ]; then
-	meson configure "$asan" -Dwerror=false -Dtests=true \
+	meson configure "$asan" -Dwerror=false $features \
 		-Db_sanitize=address,undefined -Db_lundef=false
 else
-	meson setup "$asan" -Dwerror=false -Dtests=true \
+	CC=$asan_cc meson setup "$asan" -Dwerror=false $features \
 		-Db_sanitize=address,undefined -Db_lundef=false
 fi
 ninja -C "$asan"
@@ -75,6 +92,9 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C "$asan" --print-errorlogs --timeout-multiplier 3 \
 	--no-suite conntrack_tool --no-suite programs --no-suite examples \
 	--no-suite bench
+
+echo "==> quick tier as nobody without the reference, library without cmocka"
+scripts/check-unit-tier.sh
 
 echo "==> fuzzing (${FUZZ_SECONDS:-30} s per target)"
 fuzz/run.sh "${FUZZ_SECONDS:-30}"

@@ -6,6 +6,7 @@
 set -u
 TOOLDIR=${TOOLDIR:?}
 NORM="$TOOLDIR/normalize.sed"
+. "$TOOLDIR/../lib/wait.sh"
 T=$(mktemp -d /tmp/ct-tool.XXXXXX)
 BGPIDS=
 trap 'kill $BGPIDS 2>/dev/null; umount /etc 2>/dev/null; rm -rf "$T"' EXIT
@@ -49,26 +50,37 @@ NFT
 traffic() { python3 "$TOOLDIR/traffic.py" "$@"; }
 
 # An FTP control session through the ftp helper, held open in the
-# background (its output must not keep our stdout pipe open).
+# background (its output must not keep our stdout pipe open). The helper
+# has created its expectation once the PORT/EPRT command was answered:
+# traffic.py then prints "ready" (the scenario goes on only after that,
+# or stops: its remaining sections are then missing and the test fails).
 ct_ftp_helper() {
 	nft -f "$TOOLDIR/ftp_helper.nft"
 }
+FTPN=0
 ftp_start() {
-	python3 "$TOOLDIR/traffic.py" ftp "$@" >/dev/null 2>&1 </dev/null &
+	FTPN=$((FTPN + 1))
+	python3 "$TOOLDIR/traffic.py" ftp "$@" >"$T/ftp.$FTPN" 2>&1 </dev/null &
 	BGPIDS="$BGPIDS $!"
-	sleep 0.5
+	wait_for_line "$T/ftp.$FTPN" '^ready$' "ftp session $* (traffic.py ready)" ||
+		exit 1
 }
 
 # Event listener in the background, stopped deterministically by SIGINT
-# (conntrack then prints its summary and exits 0).
+# (conntrack then prints its summary and exits 0). conntrack -E prints no
+# ready line: it is listening once it has subscribed and blocks in its
+# receive, and it has printed every event once its socket's queue is
+# empty and it blocks again (SIGINT would drop what is still queued).
 ev_start() {
 	timeout -k 2 -s INT 30 /usr/sbin/conntrack -E "$@" \
 		>"$T/ev.o" 2>"$T/ev.e" &
 	EVPID=$!
-	sleep 0.5
+	wait_until "conntrack -E $* listening" nl_listener_ready "$EVPID" ||
+		exit 1
 }
 ev_stop() {
-	sleep 0.3
+	wait_until "conntrack -E to read its events" nl_listener_idle "$EVPID" ||
+		exit 1
 	kill -INT "$EVPID" 2>/dev/null
 	wait "$EVPID"
 	evrc=$?

@@ -5,13 +5,15 @@ Every flow uses fixed ports and ICMP ids, so the entries the kernel
 creates are the same in every namespace.
 
   traffic.py tcp ADDR DPORT SPORT      connect, exchange, orderly close
-  traffic.py tcp-open ADDR DPORT SPORT connect and keep it open (bg)
+  traffic.py tcp-open ADDR DPORT SPORT connect and keep it open (bg),
+                                       printing "ready" once it is
   traffic.py udp ADDR DPORT SPORT      one datagram, answered
   traffic.py udp1 ADDR DPORT SPORT     one datagram, unanswered
   traffic.py ping ADDR ID              one ICMP/ICMPv6 echo
   traffic.py ftp ADDR SPORT DATAPORT   FTP control session announcing a
                                        data port (PORT/EPRT), held open
-                                       so the helper's expectation stays
+                                       so the helper's expectation stays;
+                                       prints "ready" once it exists
 """
 import socket
 import struct
@@ -39,11 +41,19 @@ def tcp(addr, dport, sport, hold=False):
     conn.sendall(b'pong')
     cli.recv(4)
     if hold:
+        print('ready', flush=True)
+        # Keeps the connection open (not a wait for anything): the
+        # scenario kills it, the bound only ends a leaked process.
         time.sleep(30)
-    cli.close()
+    # Orderly close, each side waiting for the other's FIN: the last ACK
+    # has passed conntrack before the client reads its end of file, so
+    # the entry is in TIME_WAIT when this returns.
+    cli.shutdown(socket.SHUT_WR)
+    conn.recv(16)
     conn.close()
+    cli.recv(16)
+    cli.close()
     srv.close()
-    time.sleep(0.1)
 
 
 def udp(addr, dport, sport, answer=True):
@@ -119,6 +129,10 @@ def ftp(addr, sport, dataport):
         cmd = 'PORT %s,%d,%d\r\n' % (addr.replace('.', ','),
                                      dataport >> 8, dataport & 0xff)
     exchange(cmd.encode(), b'200 ok\r\n')
+    # The helper has seen the command: its expectation exists.
+    print('ready', flush=True)
+    # Holds the session open (not a wait for anything): the scenario
+    # kills it, the bound only ends a leaked process.
     time.sleep(60)
 
 

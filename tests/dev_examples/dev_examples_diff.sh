@@ -57,6 +57,11 @@ for v in abi src; do
 		fail=1
 	fi
 done
+# a scenario that gave up waiting for a state proves nothing
+if grep -h 'wait_until: timed out' "$work"/out.*; then
+	echo "a scenario state was not reached" >&2
+	fail=1
+fi
 # the scenario must have done something: entries, labels, expectations
 # and events, not a run of failures on both sides
 for pat in '^tcp +6 T SYN_SENT src=1\.1\.1\.1' 'File exists' \

@@ -6,6 +6,7 @@
 # (remaining timeouts, ids of events) and otherwise kept in order.
 set -u
 bin=$1 p=$2 tooldir=$3
+. "$tooldir/../lib/wait.sh"
 ex() { timeout -k 2 10 "$bin/$p$1" "${@:2}"; }
 # Remaining timeouts tick while the scenario runs.
 norm() {
@@ -26,12 +27,15 @@ table inet dev_examples {
 }
 NFT
 
-ev=$(mktemp) xev=$(mktemp)
-stdbuf -oL timeout -s INT 6 "$bin/${p}nfct-mnl-event" > "$ev" 2>&1 &
+ev=$(mktemp) xev=$(mktemp) ftpout=$(mktemp)
+# The listeners are stopped by SIGINT once they have read every event
+# (the timeout only bounds a hung one).
+stdbuf -oL timeout -s INT 60 "$bin/${p}nfct-mnl-event" > "$ev" 2>&1 &
 evpid=$!
-stdbuf -oL timeout -s INT 6 "$bin/${p}nfexp-mnl-event" > "$xev" 2>&1 &
+stdbuf -oL timeout -s INT 60 "$bin/${p}nfexp-mnl-event" > "$xev" 2>&1 &
 xevpid=$!
-sleep 0.5
+wait_until "nfct-mnl-event listening" nl_listener_ready $evpid 2 || exit 1
+wait_until "nfexp-mnl-event listening" nl_listener_ready $xevpid 2 || exit 1
 
 step create; ex nfct-mnl-create; echo "rc=$?"
 step create again; ex nfct-mnl-create; echo "rc=$?"
@@ -48,15 +52,18 @@ step del; ex nfct-mnl-del; echo "rc=$?"
 step del again; ex nfct-mnl-del; echo "rc=$?"
 step get after del; ex nfct-mnl-get; echo "rc=$?"
 
-python3 "$tooldir/traffic.py" ftp 127.0.0.1 40100 40002 >/dev/null 2>&1 </dev/null &
+python3 "$tooldir/traffic.py" ftp 127.0.0.1 40100 40002 >"$ftpout" 2>&1 </dev/null &
 ftppid=$!
-sleep 0.7
+wait_for_line "$ftpout" '^ready$' "the ftp session's expectation (traffic.py ready)" || exit 1
 step expectation dump; ex nfexp-mnl-dump | norm | sort; echo "rc=${PIPESTATUS[0]}"
 kill $ftppid 2>/dev/null
 wait $ftppid 2>/dev/null
 step dump before flush; ex nfct-mnl-dump | grep -c . ; echo "rc=${PIPESTATUS[0]}"
 step flush; ex nfct-mnl-flush; echo "rc=$?"
 step dump after flush; ex nfct-mnl-dump | norm | sort; echo "rc=${PIPESTATUS[0]}"
+wait_until "nfct-mnl-event to read its events" nl_listener_idle $evpid || exit 1
+wait_until "nfexp-mnl-event to read its events" nl_listener_idle $xevpid || exit 1
+kill -INT $evpid $xevpid
 wait $evpid $xevpid
 # Events of the same kind may interleave differently per run only where
 # the kernel reorders them; ours and the reference see the same stream.
@@ -64,4 +71,4 @@ wait $evpid $xevpid
 # sockets close when its process is killed: left out.
 step conntrack events; norm < "$ev" | grep -v 'sport=40100 dport=21' | sort
 step expectation events; norm < "$xev" | sort
-rm -f "$ev" "$xev"
+rm -f "$ev" "$xev" "$ftpout"

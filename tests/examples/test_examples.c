@@ -127,6 +127,8 @@ static void listener_spawn(struct listener *l, enum oracle_lib lib,
 	int p[2];
 	char line[256];
 
+	if (lib == ORACLE_REF)
+		oracle_need_ref();
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
 	l->pid = fork();
 	assert_true(l->pid >= 0);

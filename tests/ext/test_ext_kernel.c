@@ -598,8 +598,30 @@ static void bad_packets(int tcp, int icmp)
 	close(si);
 }
 
+/* The table holds @want entries and two reads of the per-CPU counters
+ * agree: the softirq work of the test's packets is over. */
+struct stats_settle {
+	struct nfct_handle *h;
+	uint32_t want;
+	struct nfct_ext_stats_cpu a[1024], b[1024];
+};
+
+static int stats_settled(void *arg)
+{
+	struct stats_settle *s = arg;
+	uint32_t entries = 0, max = 0;
+	int na, nb;
+
+	if (nfct_ext_stats_count(s->h, &entries, &max) != 0 || entries != s->want)
+		return 0;
+	na = nfct_ext_stats_cpu(s->h, s->a, 1024);
+	nb = nfct_ext_stats_cpu(s->h, s->b, 1024);
+	return na > 0 && na == nb && memcmp(s->a, s->b, na * sizeof(s->a[0])) == 0;
+}
+
 static void test_stats(void **state)
 {
+	static struct stats_settle settle;
 	struct nfct_ext_stats_cpu st[1024];
 	struct nfexp_ext_stats_cpu es[1024];
 	struct nfct_handle *h;
@@ -633,8 +655,12 @@ static void test_stats(void **state)
 	udp_echo_flows(40);
 	bad_packets(7, 3);
 	/* loopback packets are handled in softirq context, possibly on
-	 * another CPU: let them settle, then nothing moves any more */
-	usleep(100000);
+	 * another CPU: wait until every flow is in the table and the
+	 * per-CPU counters stand still (two reads agree) */
+	settle.h = h;
+	settle.want = 123 + 40;
+	test_wait_until(stats_settled, &settle,
+			"163 entries and per-CPU counters standing still", 30);
 
 	assert_int_equal(nfct_ext_stats_count(h, &entries, &max), 0);
 	assert_int_equal(entries, 123 + 40);
@@ -762,6 +788,8 @@ static void test_dying_list(void **state)
 		assert_int_equal(nfct_ext_dump_dying(h, AF_UNSPEC), 0);
 		if (p.n == 0)
 			break;
+		/* the poll interval of this bounded wait (200 rounds), the
+		 * loop ends on the state: an empty dying list */
 		usleep(50000);
 	}
 	assert_int_equal(p.n, 0);

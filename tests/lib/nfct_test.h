@@ -21,6 +21,14 @@ void test_netns_enter(void);
 /* True when running in CI (CI=true): a skip must become a failure. */
 int test_in_ci(void);
 
+/*
+ * Wait for a state instead of sleeping for a guessed time: calls
+ * @cond(@arg) until it returns non-zero, polling every 10 ms, and fails
+ * the test naming @what when @seconds pass first.
+ */
+void test_wait_until(int (*cond)(void *arg), void *arg, const char *what,
+		     int seconds);
+
 /* Output of one program run. */
 struct oracle_out {
 	char *out;	/* stdout, NUL-terminated, malloc'ed */
@@ -35,10 +43,22 @@ enum oracle_lib { ORACLE_OURS, ORACLE_REF };
 /* Directory holding our libnetfilter_conntrack.so.3 / the reference's. */
 const char *oracle_libdir(enum oracle_lib lib);
 
+/* True when the reference library is installed (a non-empty file). */
+int oracle_have_ref(void);
+
+/*
+ * Skip the calling test when the reference library is missing: the
+ * differential parts of a test then skip and its pure parts still run
+ * (the quick tier, suite 'unit'). Under CI=true a missing reference
+ * fails instead. oracle_run(ORACLE_REF, ...) calls it.
+ */
+void oracle_need_ref(void);
+
 /*
  * Run argv[0] (a path) with the chosen library forced through
  * LD_LIBRARY_PATH, feeding @input (may be NULL) on stdin. Returns 0 or
- * -1 if the program could not be started.
+ * -1 if the program could not be started. Skips the test when @lib is
+ * the reference and it is missing (see oracle_need_ref).
  */
 int oracle_run(enum oracle_lib lib, char *const argv[], const char *input,
 	       struct oracle_out *res);

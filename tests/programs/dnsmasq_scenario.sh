@@ -4,6 +4,7 @@
 # entry then carries it.  $1 is a scratch dir.
 set -u
 d=$1
+. "$(dirname "$0")/../lib/wait.sh"
 rm -f "$d/dnsmasq.log"
 ip link set lo up
 ip addr add 127.0.0.2/8 dev lo 2>/dev/null
@@ -19,7 +20,14 @@ NFT
 timeout 20 dnsmasq -k --conntrack --no-resolv --no-hosts --server=127.0.0.2 \
 	--port=5353 --listen-address=127.0.0.1 --bind-interfaces --user=root \
 	--pid-file="$d/dnsmasq.pid" --log-queries --log-facility="$d/dnsmasq.log" &
-sleep 1
+# It answers once it waits on its sockets (a query sent earlier would
+# only queue, but its start-up log lines must come first).
+dpid=$!
+ready() {
+	test -s "$d/dnsmasq.pid" && ss -Hlun 'sport = :5353' | grep -q . &&
+		recv_blocked $dpid
+}
+wait_until "dnsmasq waiting for queries" ready || exit 1
 # A query for example.test (A, IN) from a fixed port; the upstream never
 # answers, only its conntrack entry matters.
 python3 - <<'PY'
@@ -30,7 +38,10 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 40000))
 s.sendto(q, ("127.0.0.1", 5353))
 PY
-sleep 1
+# dnsmasq forwards the query upstream with the mark it read: that
+# entry's existence ends the exchange (its mark is what is compared).
+upstream() { conntrack -L -p udp --dport 53 2>/dev/null | grep -q 'dst=127.0.0.2'; }
+wait_until "dnsmasq's upstream query in the table" upstream || exit 1
 conntrack -L -p udp 2>&1 | sort
 kill %1
 wait
