@@ -13,6 +13,8 @@
  * request(s) sent, so that the input can answer them.
  */
 #include "fuzz_common.h"
+#include "../tests/lib/fake_reply.h"
+#include "../tests/robust/robust_util.h"
 #include <errno.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -53,25 +55,6 @@ int __wrap_sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
 	return n;
 }
 
-/* Number the messages of a datagram as the input asked (see above). */
-static void number(unsigned char *p, size_t len)
-{
-	size_t off = 0;
-
-	while (off + sizeof(struct nlmsghdr) <= len) {
-		struct nlmsghdr h;
-
-		memcpy(&h, p + off, sizeof(h));
-		if (h.nlmsg_seq) {
-			h.nlmsg_seq = seq_base + h.nlmsg_seq - 1;
-			memcpy(p + off, &h, sizeof(h));
-		}
-		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
-			break;
-		off += NLMSG_ALIGN(h.nlmsg_len);
-	}
-}
-
 /* The next datagram into @msg: its length, or -1 with errno (EAGAIN when
  * the input is used up: every call then ends). */
 static ssize_t next_dgram(struct msghdr *msg)
@@ -96,7 +79,7 @@ static ssize_t next_dgram(struct msghdr *msg)
 	n = len < msg->msg_iov[0].iov_len ? len : msg->msg_iov[0].iov_len;
 	memcpy(msg->msg_iov[0].iov_base, in + in_off, n);
 	in_off += len;
-	number(msg->msg_iov[0].iov_base, n);
+	fake_reply_number(msg->msg_iov[0].iov_base, n, seq_base);
 	peer.nl_pid = flags & 2 ? 4242 : 0;
 	if (msg->msg_name && msg->msg_namelen >= sizeof(peer)) {
 		memcpy(msg->msg_name, &peer, sizeof(peer));
@@ -140,16 +123,6 @@ ssize_t __wrap_recv(int fd, void *buf, size_t len, int flags)
 
 static struct nfct_handle *h;
 
-static void entry(struct nf_conntrack *ct)
-{
-	nfct_set_attr_u8(ct, ATTR_L3PROTO, AF_INET);
-	nfct_set_attr_u32(ct, ATTR_IPV4_SRC, htonl(0x0a000001));
-	nfct_set_attr_u32(ct, ATTR_IPV4_DST, htonl(0x0a000002));
-	nfct_set_attr_u8(ct, ATTR_L4PROTO, IPPROTO_UDP);
-	nfct_set_attr_u16(ct, ATTR_PORT_SRC, htons(1000));
-	nfct_set_attr_u16(ct, ATTR_PORT_DST, htons(53));
-}
-
 static void bulk(unsigned int flags)
 {
 	struct nfct_filter_dump *f = nfct_filter_dump_create();
@@ -173,7 +146,7 @@ static void batch(void)
 	char buf[1024];
 
 	if (b && ct) {
-		entry(ct);
+		robust_entry(ct, 1);
 		for (unsigned int k = 0; k < sizeof(q) / sizeof(q[0]); k++)
 			nfct_ext_batch_add(b, q[k], ct);
 		nfct_ext_batch_send(h, b);
@@ -215,11 +188,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	h = nfct_open(NFNL_SUBSYS_NONE, 0);
-	if (h == NULL) {
-		perror("nfct_open");
-		exit(1);
-	}
+	h = fuzz_handle();
 	return 0;
 }
 

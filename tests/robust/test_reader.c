@@ -22,12 +22,13 @@
 
 #include "nfct_test.h"
 #include "robust_util.h"
+#include "fake_reply.h"
 #include <libnetfilter_conntrack/libnetfilter_conntrack_ext.h>
 
 /* ---- the shim ---------------------------------------------------------- */
 
-/* Messages with this sequence number get the last request's. */
-#define SEQ_REPLY 0xfeedf00du
+/* Replies answer the first request of the last send (fake_reply.h). */
+#define SEQ_REPLY 1
 
 struct dgram {
 	union {
@@ -57,25 +58,6 @@ SHIM ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 	return len;
 }
 
-/* Give the queued replies the sequence number of the request. */
-static void patch_seq(unsigned char *p, size_t len)
-{
-	size_t off = 0;
-
-	while (off + sizeof(struct nlmsghdr) <= len) {
-		struct nlmsghdr h;
-
-		memcpy(&h, p + off, sizeof(h));
-		if (h.nlmsg_seq == SEQ_REPLY) {
-			h.nlmsg_seq = last_seq;
-			memcpy(p + off, &h, sizeof(h));
-		}
-		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
-			break;
-		off += NLMSG_ALIGN(h.nlmsg_len);
-	}
-}
-
 SHIM ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
@@ -91,7 +73,7 @@ SHIM ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	d = &queue[next_dgram++];
 	n = d->len < msg->msg_iov[0].iov_len ? d->len : msg->msg_iov[0].iov_len;
 	memcpy(msg->msg_iov[0].iov_base, d->u.buf, n);
-	patch_seq(msg->msg_iov[0].iov_base, n);
+	fake_reply_number(msg->msg_iov[0].iov_base, n, last_seq);
 	memcpy(msg->msg_name, &kernel, sizeof(kernel));
 	msg->msg_namelen = sizeof(kernel);
 	msg->msg_flags = n < d->len ? MSG_TRUNC : 0;
