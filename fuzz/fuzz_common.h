@@ -33,6 +33,18 @@ static inline struct nlmsghdr *fuzz_msg(const uint8_t *data, size_t size)
 	return nlh;
 }
 
+/* A handle on every subsystem for the receive targets; exits if none. */
+static inline struct nfct_handle *fuzz_handle(void)
+{
+	struct nfct_handle *h = nfct_open(NFNL_SUBSYS_NONE, 0);
+
+	if (h == NULL) {
+		perror("nfct_open");
+		exit(1);
+	}
+	return h;
+}
+
 static inline void fuzz_abort(const char *what, int a, int b)
 {
 	fprintf(stderr, "fuzz invariant broken: %s (%d vs %d)\n", what, a, b);

@@ -59,11 +59,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	h = nfct_open(NFNL_SUBSYS_NONE, 0);
-	if (h == NULL) {
-		perror("nfct_open");
-		exit(1);
-	}
+	h = fuzz_handle();
 	return 0;
 }
 

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 shift || true
 out=${FUZZ_BUILD:-build-fuzz}
-all=(nlmsg_parse payload_parse parse_conntrack exp_parse receive labels snprintf)
+all=(nlmsg_parse payload_parse parse_conntrack exp_parse receive ext labels snprintf)
 targets=("${@:-${all[@]}}")
 [ $# -gt 0 ] && targets=("$@")
 
@@ -37,8 +37,11 @@ for src in src/*/*.c; do
 	objs+=("$o")
 done
 for t in "${all[@]}"; do
+	# fuzz_ext answers the library's socket calls itself
+	wrap=()
+	[ "$t" = ext ] && wrap=(-Wl,--wrap=recvmsg,--wrap=recvmmsg,--wrap=recv,--wrap=sendto,--wrap=sendmmsg)
 	$CC "${cflags[@]}" $san -fsanitize=fuzzer "fuzz/fuzz_$t.c" "${objs[@]}" \
-		"${libs[@]}" -o "$out/fuzz_$t"
+		"${libs[@]}" "${wrap[@]}" -o "$out/fuzz_$t"
 done
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1

@@ -6,6 +6,7 @@
 #define NFCT_CODEC_H
 
 #include "object.h"
+#include "nlmsg.h"
 
 /* ---- conntrack tuples (codec/build.c, codec/parse.c) ---------------- */
 

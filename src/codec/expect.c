@@ -60,8 +60,8 @@ static int get_tuple(const struct nlattr *attr, struct ct_head *h,
 /* Copy a string attribute into a fixed field if it is terminated. */
 static void get_str(const struct nlattr *a, char *dst, size_t size)
 {
-	size_t len = mnl_attr_get_payload_len(a);
-	const char *s = mnl_attr_get_payload(a);
+	size_t len = attr_len(a);
+	const char *s = attr_data(a);
 
 	if (len == 0 || memchr(s, '\0', len) == NULL)
 		len = len < size - 1 ? len : size - 1;
@@ -71,18 +71,80 @@ static void get_str(const struct nlattr *a, char *dst, size_t size)
 	dst[len] = '\0';
 }
 
-static bool attr_len_ok(const struct nlattr *a, size_t min)
+static const uint16_t exp_kinds[CTA_EXPECT_MAX + 1] = {
+	[CTA_EXPECT_MASTER] = PK_NEST, [CTA_EXPECT_TUPLE] = PK_NEST,
+	[CTA_EXPECT_MASK] = PK_NEST, [CTA_EXPECT_NAT] = PK_NEST,
+	[CTA_EXPECT_TIMEOUT] = PK_U32, [CTA_EXPECT_ID] = PK_U32,
+	[CTA_EXPECT_FLAGS] = PK_U32, [CTA_EXPECT_CLASS] = PK_U32,
+	[CTA_EXPECT_ZONE] = PK_U16,
+	/* names are taken as they come, cut at the field's size */
+	[CTA_EXPECT_HELP_NAME] = PK_ANY, [CTA_EXPECT_FN] = PK_ANY,
+};
+
+static const uint16_t exp_nat_kinds[CTA_EXPECT_NAT_MAX + 1] = {
+	[CTA_EXPECT_NAT_DIR] = PK_U32, [CTA_EXPECT_NAT_TUPLE] = PK_NEST,
+};
+
+/* The tuple nests that fill a head of the object. */
+static int parse_heads(const struct nlattr **tb, uint64_t seen,
+		       struct nf_expect *exp, uint8_t family)
 {
-	return mnl_attr_get_payload_len(a) >= min;
+	static const struct { uint8_t type, attr; } heads[] = {
+		{ CTA_EXPECT_MASTER, ATTR_EXP_MASTER },
+		{ CTA_EXPECT_TUPLE, ATTR_EXP_EXPECTED },
+		{ CTA_EXPECT_MASK, ATTR_EXP_MASK },
+	};
+
+	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		if (!HAS(seen, heads[i].type))
+			continue;
+		if (get_tuple(tb[heads[i].type], exp_head(exp, heads[i].attr),
+			      family) < 0)
+			return -1;
+		exp->set |= 1u << heads[i].attr;
+	}
+	return 0;
 }
 
-/* Read a big-endian 32-bit attribute; false if it is too short. */
-static bool get_be32(const struct nlattr *a, uint32_t *v)
+static int parse_nat(const struct nlattr *nest, struct nf_expect *exp,
+		     uint8_t family)
 {
-	if (!attr_len_ok(a, sizeof(*v)))
-		return false;
-	*v = ntohl(mnl_attr_get_u32(a));
-	return true;
+	const struct nlattr *tb[CTA_EXPECT_NAT_MAX + 1];
+	uint64_t seen;
+
+	if (index_nest(nest, exp_nat_kinds, CTA_EXPECT_NAT_MAX, tb, &seen) < 0)
+		return -1;
+	if (AT(CTA_EXPECT_NAT_DIR)) {
+		exp->nat_dir = ntohl(get_u32(AT(CTA_EXPECT_NAT_DIR)));
+		exp->set |= 1u << ATTR_EXP_NAT_DIR;
+	}
+	if (AT(CTA_EXPECT_NAT_TUPLE)) {
+		if (get_tuple(AT(CTA_EXPECT_NAT_TUPLE), &exp->nat, family) < 0)
+			return -1;
+		exp->set |= 1u << ATTR_EXP_NAT_TUPLE;
+	}
+	return 0;
+}
+
+/* A network-order u32 attribute into a host-order field, and its bit
+ * (@attr < 0: none). */
+static void store_be32(struct nf_expect *exp, uint32_t *field, int attr,
+		       const struct nlattr *a)
+{
+	if (a == NULL)
+		return;
+	*field = ntohl(get_u32(a));
+	if (attr >= 0)
+		exp->set |= 1u << attr;
+}
+
+static void store_str(struct nf_expect *exp, char *field, size_t size,
+		      int attr, const struct nlattr *a)
+{
+	if (a == NULL)
+		return;
+	get_str(a, field, size);
+	exp->set |= 1u << attr;
 }
 
 /**
@@ -90,116 +152,40 @@ static bool get_be32(const struct nlattr *a, uint32_t *v)
  * @nlh: an IPCTNL_MSG_EXP_* message
  * @exp: the object to fill (attributes absent from the message are kept)
  *
+ * Attributes are checked before any is stored.
  * Returns 0, or -1 (errno EINVAL) if the message is malformed.
  */
 NFCT_EXPORT int nfexp_nlmsg_parse(const struct nlmsghdr *nlh,
 				  struct nf_expect *exp)
 {
+	const struct nlattr *tb[CTA_EXPECT_MAX + 1];
 	const struct nfgenmsg *nfg;
-	const struct nlattr *a;
-	struct ct_head *h;
-	const char *end;
+	uint64_t seen;
 
-	if (nlh == NULL || exp == NULL ||
-	    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*nfg))) {
+	if (nlh == NULL || exp == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
+	if (index_msg(nlh, exp_kinds, CTA_EXPECT_MAX, tb, &seen) < 0)
+		return -1;
 	nfg = mnl_nlmsg_get_payload(nlh);
-	/* bounded by nlmsg_len itself: mnl_attr_for_each() would walk into
-	 * the alignment padding after an odd length (fuzz_exp_parse) */
-	end = (const char *)nlh + nlh->nlmsg_len;
-	for (a = mnl_nlmsg_get_payload_offset(nlh, sizeof(*nfg));
-	     mnl_attr_ok(a, end - (const char *)a); a = mnl_attr_next(a)) {
-		int type = mnl_attr_get_type(a);
-		int attr = -1;
-
-		switch (type) {
-		case CTA_EXPECT_MASTER:
-			attr = ATTR_EXP_MASTER;
-			break;
-		case CTA_EXPECT_TUPLE:
-			attr = ATTR_EXP_EXPECTED;
-			break;
-		case CTA_EXPECT_MASK:
-			attr = ATTR_EXP_MASK;
-			break;
-		case CTA_EXPECT_TIMEOUT:
-			if (!get_be32(a, &exp->timeout))
-				goto bad;
-			attr = ATTR_EXP_TIMEOUT;
-			break;
-		case CTA_EXPECT_ID:
-			if (!get_be32(a, &exp->id))
-				goto bad;
-			break;
-		case CTA_EXPECT_ZONE:
-			if (!attr_len_ok(a, 2))
-				goto bad;
-			exp->zone = ntohs(mnl_attr_get_u16(a));
-			attr = ATTR_EXP_ZONE;
-			break;
-		case CTA_EXPECT_FLAGS:
-			if (!get_be32(a, &exp->flags))
-				goto bad;
-			attr = ATTR_EXP_FLAGS;
-			break;
-		case CTA_EXPECT_CLASS:
-			if (!get_be32(a, &exp->class))
-				goto bad;
-			attr = ATTR_EXP_CLASS;
-			break;
-		case CTA_EXPECT_HELP_NAME:
-			get_str(a, exp->helper_name, sizeof(exp->helper_name));
-			attr = ATTR_EXP_HELPER_NAME;
-			break;
-		case CTA_EXPECT_FN:
-			get_str(a, exp->expectfn, sizeof(exp->expectfn));
-			attr = ATTR_EXP_FN;
-			break;
-		case CTA_EXPECT_NAT: {
-			const struct nlattr *n;
-			mnl_attr_for_each_nested(n, a) {
-				switch (mnl_attr_get_type(n)) {
-				case CTA_EXPECT_NAT_DIR:
-					if (!attr_len_ok(n, 4))
-						goto bad;
-					exp->nat_dir = ntohl(mnl_attr_get_u32(n));
-					exp->set |= 1u << ATTR_EXP_NAT_DIR;
-					break;
-				case CTA_EXPECT_NAT_TUPLE:
-					if (get_tuple(n, &exp->nat, nfg->nfgen_family) < 0)
-						goto bad;
-					exp->set |= 1u << ATTR_EXP_NAT_TUPLE;
-					break;
-				}
-			}
-			break;
-		}
-		}
-		h = attr >= 0 ? exp_head(exp, attr) : NULL;
-		if (h && get_tuple(a, h, nfg->nfgen_family) < 0)
-			goto bad;
-		if (attr >= 0)
-			exp->set |= 1u << attr;
+	if (parse_heads(tb, seen, exp, nfg->nfgen_family) < 0)
+		return -1;
+	store_be32(exp, &exp->timeout, ATTR_EXP_TIMEOUT, AT(CTA_EXPECT_TIMEOUT));
+	store_be32(exp, &exp->id, -1, AT(CTA_EXPECT_ID));
+	store_be32(exp, &exp->flags, ATTR_EXP_FLAGS, AT(CTA_EXPECT_FLAGS));
+	store_be32(exp, &exp->class, ATTR_EXP_CLASS, AT(CTA_EXPECT_CLASS));
+	if (AT(CTA_EXPECT_ZONE)) {
+		exp->zone = ntohs(get_u16(AT(CTA_EXPECT_ZONE)));
+		exp->set |= 1u << ATTR_EXP_ZONE;
 	}
-	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
-}
-
-/* Message type and flags -> NFCT_T_* (0 if none applies). */
-static int exp_event_type(const struct nlmsghdr *nlh)
-{
-	switch (nlh->nlmsg_type & 0xff) {
-	case IPCTNL_MSG_EXP_NEW:
-		if (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL))
-			return NFCT_T_NEW;
-		return NFCT_T_UPDATE;
-	case IPCTNL_MSG_EXP_DELETE:
-		return NFCT_T_DESTROY;
-	}
+	store_str(exp, exp->helper_name, sizeof(exp->helper_name),
+		  ATTR_EXP_HELPER_NAME, AT(CTA_EXPECT_HELP_NAME));
+	store_str(exp, exp->expectfn, sizeof(exp->expectfn), ATTR_EXP_FN,
+		  AT(CTA_EXPECT_FN));
+	if (AT(CTA_EXPECT_NAT) &&
+	    parse_nat(AT(CTA_EXPECT_NAT), exp, nfg->nfgen_family) < 0)
+		return -1;
 	return 0;
 }
 
@@ -227,7 +213,7 @@ NFCT_EXPORT int nfexp_parse_expect(enum nf_conntrack_msg_type type,
 		errno = EINVAL;
 		return 0;
 	}
-	t = exp_event_type(nlh);
+	t = nl_event_type(nlh);
 	if (!(t & type))
 		return 0;
 	if (nfexp_nlmsg_parse(nlh, exp) < 0)

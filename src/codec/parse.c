@@ -1,6 +1,7 @@
 /*
  * Netlink codec, message -> object. Every nest is read in one pass into
- * a small table indexed by attribute type (the last occurrence wins),
+ * a small table indexed by attribute type (index_attrs(), nlmsg.h; the
+ * last occurrence wins),
  * checking each attribute's length against what its type needs, so a
  * truncated or malformed attribute is rejected instead of overread.
  * As in the original, a bad attribute fails the nest it is in before
@@ -13,147 +14,6 @@
 #include <linux/netfilter/nfnetlink.h>
 
 #include "codec.h"
-
-/*
- * What an attribute's payload must look like: a fixed-size kind is its
- * exact payload length, so the common check is one comparison; the
- * other kinds use values no payload length can have (at most 65531).
- */
-enum pk {
-	PK_ANY = 0,		/* not checked */
-	PK_U8 = 1,
-	PK_U16 = 2,
-	PK_TCPFLAGS = 2,	/* struct nf_ct_tcp_flags */
-	PK_U32 = 4,
-	PK_U64 = 8,
-	PK_IN6 = 16,
-	PK_NEST = 0xfffc,	/* empty, or at least one attribute header */
-	PK_STRZ = 0xfffd,	/* NUL-terminated string */
-	PK_STR = 0xfffe,	/* string, not empty */
-};
-
-/* Payload of an attribute whose header has been checked, and its length
- * (inline: the libmnl calls cost more than the parsing around them). */
-static inline const void *attr_data(const struct nlattr *a)
-{
-	return (const char *)a + MNL_ATTR_HDRLEN;
-}
-
-static inline uint16_t attr_len(const struct nlattr *a)
-{
-	return a->nla_len - MNL_ATTR_HDRLEN;
-}
-
-/* Whether a payload of @len bytes, not the exact length of a fixed-size
- * kind, is still valid for @kind. */
-static bool attr_valid_var(const struct nlattr *a, unsigned int len,
-			   unsigned int kind)
-{
-	const char *p = attr_data(a);
-
-	switch (kind) {
-	case PK_ANY:
-		return true;
-	case PK_NEST:
-		return len == 0 || len >= MNL_ATTR_HDRLEN;
-	case PK_STRZ:
-		return len > 0 && p[len - 1] == '\0';
-	case PK_STR:
-		return len > 0;
-	default:
-		return false;	/* a fixed size, and not this one */
-	}
-}
-
-/* Bit of attribute type @t in a nest's "seen" mask (every *_MAX < 64). */
-#define HAS(seen, t) (((seen) >> (t)) & 1)
-
-/* tb[t] if the nest had attribute @t, else NULL. */
-#define AT(t) (HAS(seen, t) ? tb[t] : NULL)
-
-/*
- * Index the attributes of @data into tb[0..max], checking them with
- * @kinds, and return in *@seen a bit per type found: only those slots
- * of @tb are written, so the table needs no clearing. The walk is done
- * inline, with the rules of mnl_attr_for_each_payload() (it stops at an
- * attribute that does not fit), because it is the hot loop of a dump.
- * Returns 0, or -1 (errno EINVAL) on a malformed attribute.
- */
-static inline __attribute__((always_inline))
-int index_attrs(const void *data, size_t len, const uint16_t *kinds,
-		unsigned int max, const struct nlattr **tb, uint64_t *seen)
-{
-	const unsigned char *p = data;
-	uint64_t s = 0;
-
-	while (len >= MNL_ATTR_HDRLEN) {
-		const struct nlattr *a = (const struct nlattr *)p;
-		unsigned int alen = a->nla_len;
-		unsigned int type = a->nla_type & NLA_TYPE_MASK;
-		size_t step;
-
-		if (alen < MNL_ATTR_HDRLEN || alen > len)
-			break;
-		/* the last attribute's padding may be missing */
-		step = MNL_ALIGN(alen);
-		if (step > len)
-			step = len;
-		p += step;
-		len -= step;
-		if (type > max)
-			continue;
-		alen -= MNL_ATTR_HDRLEN;
-		/* nests are common: their check is kept inline too */
-		if (unlikely(kinds[type] != alen) &&
-		    !(kinds[type] == PK_NEST && alen >= MNL_ATTR_HDRLEN) &&
-		    !attr_valid_var(a, alen, kinds[type])) {
-			errno = EINVAL;
-			return -1;
-		}
-		tb[type] = a;
-		s |= (uint64_t)1 << type;
-	}
-	*seen = s;
-	return 0;
-}
-
-static inline __attribute__((always_inline))
-int index_nest(const struct nlattr *nest, const uint16_t *kinds,
-		      unsigned int max, const struct nlattr **tb,
-		      uint64_t *seen)
-{
-	return index_attrs(attr_data(nest), attr_len(nest), kinds, max, tb,
-			   seen);
-}
-
-static uint8_t get_u8(const struct nlattr *a)
-{
-	return *(const uint8_t *)attr_data(a);
-}
-
-static uint16_t get_u16(const struct nlattr *a)
-{
-	uint16_t v;
-
-	memcpy(&v, attr_data(a), sizeof(v));
-	return v;
-}
-
-static uint32_t get_u32(const struct nlattr *a)
-{
-	uint32_t v;
-
-	memcpy(&v, attr_data(a), sizeof(v));
-	return v;
-}
-
-static uint64_t get_be64(const struct nlattr *a)
-{
-	uint32_t w[2];
-
-	memcpy(w, attr_data(a), sizeof(w));
-	return ((uint64_t)ntohl(w[0]) << 32) | ntohl(w[1]);
-}
 
 static void set_bit(uint32_t *set, int type)
 {
@@ -883,22 +743,6 @@ NFCT_EXPORT int nfct_nlmsg_parse(const struct nlmsghdr *nlh,
 				  g->nfgen_family, ct);
 }
 
-/* Message type and flags -> NFCT_T_* (0 if none applies). */
-static int msg_event_type(const struct nlmsghdr *nlh)
-{
-	uint16_t type = nlh->nlmsg_type & 0xff;
-
-	switch (type) {
-	case IPCTNL_MSG_CT_NEW:
-		if (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL))
-			return NFCT_T_NEW;
-		return NFCT_T_UPDATE;
-	case IPCTNL_MSG_CT_DELETE:
-		return NFCT_T_DESTROY;
-	}
-	return 0;
-}
-
 /**
  * nfct_parse_conntrack - fill an object from a message (deprecated)
  * @type: the NFCT_T_* types wanted (NFCT_T_ALL for any)
@@ -926,7 +770,7 @@ NFCT_EXPORT int nfct_parse_conntrack(enum nf_conntrack_msg_type type,
 		errno = EINVAL;
 		return 0;
 	}
-	t = msg_event_type(nlh);
+	t = nl_event_type(nlh);
 	if (!(t & type))
 		return 0;
 	if (nfct_nlmsg_parse(nlh, ct) < 0)

@@ -42,15 +42,6 @@ struct nfct_ext_batch {
 	struct batch_io *io;		/* send/receive vectors, made once */
 };
 
-static int nlerr(const struct nlmsghdr *nlh)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(e->error)))
-		return EBADMSG;
-	return e->error < 0 ? -e->error : (e->error ? EPROTO : 0);
-}
-
 int ext_recv(struct nfct_handle *h, uint32_t seq, ext_msg_cb cb, void *data)
 {
 	unsigned char *buf = malloc(HANDLE_RXBUF_SIZE);
@@ -61,29 +52,27 @@ int ext_recv(struct nfct_handle *h, uint32_t seq, ext_msg_cb cb, void *data)
 		return -1;
 	for (;;) {
 		const struct nlmsghdr *nlh;
+		struct nl_cursor c;
+		size_t avail;
 		ssize_t n = handle_receive(h, buf);
-		int len = n;
 
 		if (n < 0)
 			goto out;
-		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
+		nl_cursor_init(&c, buf, n, false);
+		while ((nlh = nl_cursor_next(&c, &avail))) {
 			if (nlh->nlmsg_seq != seq)
 				continue;	/* events, stale replies */
 			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 				intr = true;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				errno = nlerr(nlh);
+				errno = nl_error_code(nlh, avail);
 				ret = errno ? -1 : 0;
 				goto out;
 			}
 			if (nlh->nlmsg_type == NLMSG_DONE) {
-				int err = 0;
-
-				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
-					memcpy(&err, mnl_nlmsg_get_payload(nlh),
-					       sizeof(err));
-				errno = err < 0 ? -err : intr ? EINTR : 0;
+				errno = nl_done_code(nlh, avail);
+				if (errno == 0 && intr)
+					errno = EINTR;
 				ret = errno ? -1 : 0;
 				goto out;
 			}
@@ -274,17 +263,27 @@ NFCT_EXPORT int nfct_ext_batch_add(struct nfct_ext_batch *b,
 	return batch_commit(b, q == NFCT_Q_GET ? ct : NULL);
 }
 
+/* What identifies the entry of a dump message to the kernel: its tuple
+ * and zone; the id makes sure a new entry with the same tuple is not
+ * taken for it. */
+static const uint8_t delete_keys[] = { CTA_TUPLE_ORIG, CTA_ZONE, CTA_ID };
+
+_Static_assert(CTA_MAX <= NL_ANY_MAX, "nl_any_kinds covers CTA_*");
+
 int ext_batch_add_delete_of(struct nfct_ext_batch *b,
 			    const struct nlmsghdr *dump)
 {
 	const struct nfgenmsg *g = mnl_nlmsg_get_payload(dump);
-	const struct nlattr *a;
+	const struct nlattr *tb[CTA_MAX + 1];
 	struct nlmsghdr *nlh;
+	uint64_t seen;
 
 	if (dump->nlmsg_len < NLMSG_LENGTH(sizeof(*g))) {
 		errno = EBADMSG;
 		return -1;
 	}
+	/* copied as they are: the kernel checks them */
+	index_msg(dump, nl_any_kinds, CTA_MAX, tb, &seen);
 	nlh = batch_reserve(b);
 	if (nlh == NULL)
 		return -1;
@@ -292,12 +291,10 @@ int ext_batch_add_delete_of(struct nfct_ext_batch *b,
 	nlh = ext_msg_start(nlh, NLMSG_SPACE(sizeof(*g)), NFNL_SUBSYS_CTNETLINK,
 			    IPCTNL_MSG_CT_DELETE, NLM_F_REQUEST | NLM_F_ACK,
 			    g->nfgen_family);
-	/* The kernel finds the entry by tuple and zone; the id makes sure
-	 * a new entry with the same tuple is not taken for it. */
-	mnl_attr_for_each(a, dump, sizeof(*g)) {
-		uint16_t type = mnl_attr_get_type(a);
+	for (size_t k = 0; k < sizeof(delete_keys); k++) {
+		const struct nlattr *a = tb[delete_keys[k]];
 
-		if (type != CTA_TUPLE_ORIG && type != CTA_ZONE && type != CTA_ID)
+		if (!HAS(seen, delete_keys[k]))
 			continue;
 		if (nlh->nlmsg_len + NLA_ALIGN(a->nla_len) > REQ_MAX) {
 			errno = EMSGSIZE;
@@ -407,7 +404,7 @@ static int window_msg(struct nfct_ext_batch *b, unsigned int i,
 	r = &b->req[i + k];
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		if (!r->done) {
-			r->err = n < NLMSG_LENGTH(sizeof(int)) ? EBADMSG : nlerr(nlh);
+			r->err = nl_error_code(nlh, n);
 			r->done = true;
 		}
 		return k == cnt - 1;
@@ -431,20 +428,14 @@ static int window_dgram(struct nfct_ext_batch *b, unsigned int i,
 			unsigned int cnt, uint32_t base,
 			const unsigned char *p, size_t n, bool trunc)
 {
+	const struct nlmsghdr *nlh;
+	struct nl_cursor c;
+	size_t avail;
 	int last = 0;
 
-	while (n >= sizeof(struct nlmsghdr)) {
-		const struct nlmsghdr *nlh = (const void *)p;
-		size_t len = nlh->nlmsg_len;
-
-		if (len < sizeof(*nlh) || (len > n && !trunc))
-			break;
-		last |= window_msg(b, i, cnt, base, nlh, len > n ? n : len);
-		if (len >= n)
-			break;
-		p += NLMSG_ALIGN(len);
-		n -= NLMSG_ALIGN(len) < n ? NLMSG_ALIGN(len) : n;
-	}
+	nl_cursor_init(&c, p, n, trunc);
+	while ((nlh = nl_cursor_next(&c, &avail)))
+		last |= window_msg(b, i, cnt, base, nlh, avail);
 	return last;
 }
 
@@ -476,8 +467,7 @@ static int recv_window(struct nfct_handle *h, struct nfct_ext_batch *b,
 		for (int s = 0; s < r; s++) {
 			const struct msghdr *m = &io->mm[s].msg_hdr;
 
-			if (m->msg_namelen != sizeof(io->peer[s]) ||
-			    io->peer[s].nl_pid != 0)
+			if (!nl_from_kernel(m))
 				continue;	/* only the kernel talks to us */
 			last |= window_dgram(b, i, cnt, base, io->rx[s],
 					     io->mm[s].msg_len,

@@ -27,18 +27,20 @@ static int stats_request(struct nfct_handle *h, uint8_t subsys, uint8_t type,
 	return ext_recv(h, nlh->nlmsg_seq, cb, data);
 }
 
-/* The attributes of a statistics message as host-order u32, by type. */
+_Static_assert(CTA_STATS_MAX <= NL_ANY_MAX, "nl_any_kinds covers CTA_STATS_*");
+
+/* The attributes of a statistics message as host-order u32, by type;
+ * shorter ones are skipped. */
 static void stats_attrs(const struct nlmsghdr *nlh, uint32_t *v, unsigned int max)
 {
-	const struct nlattr *a;
+	const struct nlattr *tb[CTA_STATS_MAX + 1];
+	uint64_t seen;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		uint16_t t = mnl_attr_get_type(a);
-
-		if (t == 0 || t > max || mnl_attr_get_payload_len(a) < 4)
-			continue;
-		v[t] = ntohl(mnl_attr_get_u32(a));
-	}
+	if (index_msg(nlh, nl_any_kinds, max, tb, &seen) < 0)
+		return;
+	for (unsigned int t = 1; t <= max; t++)
+		if (HAS(seen, t) && attr_len(tb[t]) >= sizeof(uint32_t))
+			v[t] = ntohl(get_u32(tb[t]));
 }
 
 static uint16_t msg_res_id(const struct nlmsghdr *nlh)

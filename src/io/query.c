@@ -208,21 +208,6 @@ typedef int (*exp_cb_t)(enum nf_conntrack_msg_type, struct nf_expect *,
 typedef int (*exp_cb2_t)(const struct nlmsghdr *, enum nf_conntrack_msg_type,
 			 struct nf_expect *, void *);
 
-/* NEW events carry NLM_F_CREATE|NLM_F_EXCL; dumps and GET replies not. */
-static enum nf_conntrack_msg_type msg_type(const struct nlmsghdr *nlh)
-{
-	switch (nlh->nlmsg_type & 0xff) {
-	case IPCTNL_MSG_CT_NEW:		/* == IPCTNL_MSG_EXP_NEW */
-		if (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL))
-			return NFCT_T_NEW;
-		return NFCT_T_UPDATE;
-	case IPCTNL_MSG_CT_DELETE:	/* == IPCTNL_MSG_EXP_DELETE */
-		return NFCT_T_DESTROY;
-	default:
-		return NFCT_T_UNKNOWN;
-	}
-}
-
 /* Map a callback verdict to the loop's result. */
 static int verdict(int v)
 {
@@ -316,7 +301,7 @@ static int subsys_message(struct nfct_handle *h, const struct nlmsghdr *nlh)
 		errno = ENOENT;	/* not for a subsystem of this handle */
 		return -1;
 	}
-	type = msg_type(nlh);
+	type = nl_event_type(nlh);
 	if (type == NFCT_T_UNKNOWN)
 		return GO_ON;	/* other message types have no callback */
 	if (!s->active)
@@ -334,22 +319,12 @@ static int subsys_message(struct nfct_handle *h, const struct nlmsghdr *nlh)
 	return ret;
 }
 
-/* NLMSG_ERROR: an ACK (0) or the kernel's error as errno (-1). */
+/* NLMSG_ERROR: an ACK (0) or the kernel's error as errno (-1). The
+ * original clears errno on success too. */
 static int error_message(const struct nlmsghdr *nlh)
 {
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(e->error))) {
-		errno = EBADMSG;
-		return -1;
-	}
-	if (e->error == 0) {
-		errno = 0;	/* the original clears errno on success too */
-		return 0;
-	}
-	/* negate unsigned: -INT_MIN would be undefined (fuzz_receive) */
-	errno = e->error < 0 ? (int)(0u - (unsigned int)e->error) : EPROTO;
-	return -1;
+	errno = nl_error_code(nlh, nlh->nlmsg_len);
+	return errno ? -1 : 0;
 }
 
 /*
@@ -360,12 +335,10 @@ static int error_message(const struct nlmsghdr *nlh)
  */
 static int done_message(struct nfct_handle *h, const struct nlmsghdr *nlh)
 {
-	int err = 0;
+	int err = nl_done_code(nlh, nlh->nlmsg_len);
 
-	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
-		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
-	if (err < 0) {
-		errno = (int)(0u - (unsigned int)err);
+	if (err) {
+		errno = err;
 		return -1;
 	}
 	if (h->dump_intr || (nlh->nlmsg_flags & NLM_F_DUMP_INTR)) {
@@ -447,28 +420,17 @@ ssize_t handle_receive(struct nfct_handle *h, unsigned char *buf)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -1;
+	if (!nl_from_kernel(&msg))
+		return 0;	/* only the kernel talks to us */
 	if (msg.msg_flags & MSG_TRUNC) {
 		errno = ENOSPC;
 		return -1;
 	}
-	if (msg.msg_namelen != sizeof(peer) || peer.nl_pid != 0)
-		return 0;	/* only the kernel talks to us */
 	if (n == 0) {
 		errno = ENODATA;
 		return -1;
 	}
 	return n;
-}
-
-/*
- * mnl_nlmsg_ok() compares nlmsg_len as an int: a length of 2^31 or more
- * passes it and aligns to 0, so the walk never advances. Compare
- * unsigned (found by fuzz/fuzz_receive).
- */
-static bool msg_ok(const struct nlmsghdr *nlh, int len)
-{
-	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
-	       nlh->nlmsg_len <= (unsigned int)len;
 }
 
 /*
@@ -480,10 +442,11 @@ int handle_process(struct nfct_handle *h, const void *buf, size_t size,
 		   uint32_t want)
 {
 	const struct nlmsghdr *nlh;
-	int len = size > HANDLE_RXBUF_SIZE ? HANDLE_RXBUF_SIZE : (int)size;
+	struct nl_cursor c;
+	size_t avail;
 
-	for (nlh = buf; msg_ok(nlh, len);
-	     nlh = mnl_nlmsg_next(nlh, &len)) {
+	nl_cursor_init(&c, buf, size, false);
+	while ((nlh = nl_cursor_next(&c, &avail))) {
 		int ret = dispatch(h, nlh, want);
 
 		if (ret != GO_ON)
