@@ -22,7 +22,7 @@
 
 #include "ext_internal.h"
 
-#define REQ_MAX 4096		/* largest request ct_query_build makes */
+#define REQ_MAX 4096		/* room for a request; larger ones: ENOSPC */
 #define ACK_COST 2048		/* receive buffer an ACK may take */
 #define GET_COST 16384		/* ... and a GET reply (NLMSG_GOODSIZE skb) */
 
@@ -269,7 +269,7 @@ NFCT_EXPORT int nfct_ext_batch_add(struct nfct_ext_batch *b,
 		return -1;
 	}
 	nlh = batch_reserve(b);
-	if (nlh == NULL || ct_query_build(nlh, REQ_MAX, q, ct) == NULL)
+	if (nlh == NULL || req_query(nlh, REQ_MAX, REQ_CT, q, ct) == NULL)
 		return -1;
 	return batch_commit(b, q == NFCT_Q_GET ? ct : NULL);
 }
@@ -686,7 +686,7 @@ static int bulk_flush(struct nfct_handle *h, const struct nfct_filter_dump *f)
 	struct nlmsghdr *nlh;
 
 	memset(u.buf, 0, sizeof(u.buf));
-	nlh = ct_query_build(u.buf, sizeof(u.buf), NFCT_Q_FLUSH_FILTER, f);
+	nlh = req_query(u.buf, sizeof(u.buf), REQ_CT, NFCT_Q_FLUSH_FILTER, f);
 	if (nlh == NULL)
 		return -1;
 	if (handle_send(h, nlh) < 0)
@@ -709,7 +709,7 @@ static int bulk_dump_delete(struct nfct_handle *h,
 	if (c.b == NULL)
 		return -1;
 	memset(u.buf, 0, sizeof(u.buf));
-	nlh = ct_query_build(u.buf, sizeof(u.buf), NFCT_Q_DUMP_FILTER, f);
+	nlh = req_query(u.buf, sizeof(u.buf), REQ_CT, NFCT_Q_DUMP_FILTER, f);
 	if (nlh == NULL || handle_send(h, nlh) < 0)
 		goto out;
 	if (ext_recv(h, nlh->nlmsg_seq, collect_cb, &c) < 0) {
