@@ -37,26 +37,31 @@ static bool all_set(const struct nf_conntrack *ct, const signed char *list)
 	return true;
 }
 
-static int build_tuple_ip(struct msgbuf *b, const struct nfct_tuple *t)
+/*
+ * Only AF_INET and AF_INET6 tuples can be encoded. Checked before any
+ * nest is started, so a tuple that cannot be encoded writes nothing and
+ * a build never needs more room than the message it makes.
+ */
+static int tuple_family_ok(const struct nfct_tuple *t)
+{
+	if (t->l3proto == AF_INET || t->l3proto == AF_INET6)
+		return 1;
+	errno = EINVAL;
+	return 0;
+}
+
+static void build_tuple_ip(struct msgbuf *b, const struct nfct_tuple *t)
 {
 	struct nlattr *nest = mb_nest_start(b, CTA_TUPLE_IP);
 
-	switch (t->l3proto) {
-	case AF_INET:
+	if (t->l3proto == AF_INET) {
 		mb_put_u32(b, CTA_IP_V4_SRC, t->src.v4);
 		mb_put_u32(b, CTA_IP_V4_DST, t->dst.v4);
-		break;
-	case AF_INET6:
+	} else {
 		mb_put(b, CTA_IP_V6_SRC, 16, t->src.v6);
 		mb_put(b, CTA_IP_V6_DST, 16, t->dst.v6);
-		break;
-	default:
-		mb_nest_cancel(b, nest);
-		errno = EINVAL;
-		return -1;
 	}
 	mb_nest_end(b, nest);
-	return 0;
 }
 
 static void build_tuple_proto(struct msgbuf *b, const struct nfct_tuple *t)
@@ -91,20 +96,21 @@ static void build_tuple_proto(struct msgbuf *b, const struct nfct_tuple *t)
 /* The IP and protocol nests of a tuple; nothing if its family is unknown. */
 static int tuple_raw(struct msgbuf *b, const struct nfct_tuple *t)
 {
-	if (build_tuple_ip(b, t) < 0)
+	if (!tuple_family_ok(t))
 		return -1;
+	build_tuple_ip(b, t);
 	build_tuple_proto(b, t);
 	return 0;
 }
 
 int ct_tuple_build(struct msgbuf *b, const struct nfct_tuple *t, int type)
 {
-	struct nlattr *nest = mb_nest_start(b, type);
+	struct nlattr *nest;
 
-	if (tuple_raw(b, t) < 0) {
-		mb_nest_cancel(b, nest);
+	if (!tuple_family_ok(t))
 		return -1;
-	}
+	nest = mb_nest_start(b, type);
+	tuple_raw(b, t);
 	mb_nest_end(b, nest);
 	return 0;
 }
@@ -165,12 +171,12 @@ NFCT_EXPORT int nfct_build_tuple(struct nlmsghdr *nlh,
 static int build_dir_tuple(struct msgbuf *b, const struct nfct_tuple *t,
 			   int type, bool zone)
 {
-	struct nlattr *nest = mb_nest_start(b, type);
+	struct nlattr *nest;
 
-	if (tuple_raw(b, t) < 0) {
-		mb_nest_cancel(b, nest);
+	if (!tuple_family_ok(t))
 		return -1;
-	}
+	nest = mb_nest_start(b, type);
+	tuple_raw(b, t);
 	if (zone)
 		mb_put_u16(b, CTA_TUPLE_ZONE, htons(t->zone));
 	mb_nest_end(b, nest);

@@ -27,10 +27,9 @@ void mb_put_u16(struct msgbuf *b, uint16_t type, uint16_t v);
 void mb_put_u32(struct msgbuf *b, uint16_t type, uint32_t v);
 void mb_put_u64(struct msgbuf *b, uint16_t type, uint64_t v);
 void mb_put_strz(struct msgbuf *b, uint16_t type, const char *s);
-/* NULL once the buffer is full; mb_nest_end/cancel accept that NULL. */
+/* NULL once the buffer is full; mb_nest_end() accepts that NULL. */
 struct nlattr *mb_nest_start(struct msgbuf *b, uint16_t type);
 void mb_nest_end(struct msgbuf *b, struct nlattr *nest);
-void mb_nest_cancel(struct msgbuf *b, struct nlattr *nest);
 /* 0, or -1 with errno ENOSPC if anything did not fit. */
 int mb_status(const struct msgbuf *b);
 

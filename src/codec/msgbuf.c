@@ -102,12 +102,6 @@ void mb_nest_end(struct msgbuf *b, struct nlattr *nest)
 	memcpy(&nest->nla_len, &len16, sizeof(len16));
 }
 
-void mb_nest_cancel(struct msgbuf *b, struct nlattr *nest)
-{
-	if (nest != NULL)
-		b->nlh->nlmsg_len = (char *)nest - (char *)b->nlh;
-}
-
 int mb_status(const struct msgbuf *b)
 {
 	if (b->full) {
