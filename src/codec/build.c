@@ -231,7 +231,7 @@ static void build_tcp_flags(struct msgbuf *b,
 	v[0] = ct->tcp_flags[dir];
 	v[1] = ct->tcp_mask[dir];
 	mb_put(b, dir == DIR_ORIG ? CTA_PROTOINFO_TCP_FLAGS_ORIGINAL :
-		     CTA_PROTOINFO_TCP_FLAGS_REPLY, sizeof(v), v);
+	       CTA_PROTOINFO_TCP_FLAGS_REPLY, sizeof(v), v);
 }
 
 static void build_protoinfo_tcp(struct msgbuf *b,
@@ -373,7 +373,7 @@ static void build_seqadj(struct msgbuf *b, const struct nf_conntrack *ct,
 	if (!all_set(ct, seqadj_attrs[dir]))
 		return;
 	nest = mb_nest_start(b, dir == DIR_ORIG ? CTA_SEQ_ADJ_ORIG :
-				   CTA_SEQ_ADJ_REPLY);
+			     CTA_SEQ_ADJ_REPLY);
 	mb_put_u32(b, CTA_SEQADJ_CORRECTION_POS, htonl(s->correction_pos));
 	mb_put_u32(b, CTA_SEQADJ_OFFSET_BEFORE, htonl(s->offset_before));
 	mb_put_u32(b, CTA_SEQADJ_OFFSET_AFTER, htonl(s->offset_after));

@@ -99,22 +99,6 @@ out:
 	return ret;
 }
 
-struct nlmsghdr *ext_msg_start(void *buf, size_t size, uint8_t subsys,
-			       uint8_t type, uint16_t flags, uint8_t family)
-{
-	struct nlmsghdr *nlh;
-	struct nfgenmsg *g;
-
-	memset(buf, 0, size);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (subsys << 8) | type;
-	nlh->nlmsg_flags = flags;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->nfgen_family = family;
-	g->version = NFNETLINK_V0;
-	return nlh;
-}
-
 /* ---- the batch object ------------------------------------------------ */
 
 /**
@@ -280,6 +264,7 @@ int ext_batch_add_delete_of(struct nfct_ext_batch *b,
 	const struct nfgenmsg *g = mnl_nlmsg_get_payload(dump);
 	const struct nlattr *a;
 	struct nlmsghdr *nlh;
+	struct msgbuf mb;
 
 	if (dump->nlmsg_len < NLMSG_LENGTH(sizeof(*g))) {
 		errno = EBADMSG;
@@ -288,26 +273,21 @@ int ext_batch_add_delete_of(struct nfct_ext_batch *b,
 	nlh = batch_reserve(b);
 	if (nlh == NULL)
 		return -1;
-	/* only the headers are cleared: the attributes are copied over */
-	nlh = ext_msg_start(nlh, NLMSG_SPACE(sizeof(*g)), NFNL_SUBSYS_CTNETLINK,
-			    IPCTNL_MSG_CT_DELETE, NLM_F_REQUEST | NLM_F_ACK,
-			    g->nfgen_family);
+	nlh = req_start(nlh, REQ_MAX, NFNL_SUBSYS_CTNETLINK,
+			IPCTNL_MSG_CT_DELETE, NLM_F_REQUEST | NLM_F_ACK,
+			g->nfgen_family);
+	mb_init(&mb, nlh, REQ_MAX);
 	/* The kernel finds the entry by tuple and zone; the id makes sure
 	 * a new entry with the same tuple is not taken for it. */
 	mnl_attr_for_each(a, dump, sizeof(*g)) {
 		uint16_t type = mnl_attr_get_type(a);
 
-		if (type != CTA_TUPLE_ORIG && type != CTA_ZONE && type != CTA_ID)
-			continue;
-		if (nlh->nlmsg_len + NLA_ALIGN(a->nla_len) > REQ_MAX) {
-			errno = EMSGSIZE;
-			return -1;
-		}
-		memcpy((char *)nlh + nlh->nlmsg_len, a, a->nla_len);
-		memset((char *)nlh + nlh->nlmsg_len + a->nla_len, 0,
-		       NLA_ALIGN(a->nla_len) - a->nla_len);
-		nlh->nlmsg_len += NLA_ALIGN(a->nla_len);
+		if (type == CTA_TUPLE_ORIG || type == CTA_ZONE || type == CTA_ID)
+			mb_put(&mb, a->nla_type, mnl_attr_get_payload_len(a),
+			       mnl_attr_get_payload(a));
 	}
+	if (mb_status(&mb) < 0)
+		return -1;
 	return batch_commit(b, NULL);
 }
 

@@ -183,6 +183,15 @@ static struct nlmsghdr *req_header(struct msgbuf *b, void *buf, size_t size,
 	return nlh;
 }
 
+struct nlmsghdr *req_start(void *buf, size_t size, uint8_t subsys,
+			   uint8_t type, uint16_t flags, uint8_t family)
+{
+	const struct req_kind k = { subsys, type, flags, ARG_NONE, 0 };
+	struct msgbuf b;
+
+	return req_header(&b, buf, size, NULL, &k, family);
+}
+
 static int req_body(struct msgbuf *b, const struct req_kind *k,
 		    const void *data)
 {

@@ -53,6 +53,13 @@ int req_build(void *buf, size_t size, struct nfnl_subsys_handle *ssh,
 struct nlmsghdr *req_query(void *buf, size_t size, enum req_subsys s,
 			   enum nf_conntrack_query q, const void *data);
 
+/*
+ * Start a request of just a header (@subsys/@type, struct nfgenmsg
+ * version 0) in @buf of @size bytes. Returns it, or NULL (ENOSPC).
+ */
+struct nlmsghdr *req_start(void *buf, size_t size, uint8_t subsys,
+			   uint8_t type, uint16_t flags, uint8_t family);
+
 /* filter_dump.c helpers for the dump and flush filter requests. */
 int filter_dump_is(const void *data);	/* filter object, not a family? */
 int filter_dump_family(const void *data);
