@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 shift || true
 out=${FUZZ_BUILD:-build-fuzz}
-all=(nlmsg_parse payload_parse parse_conntrack exp_parse receive ext labels snprintf)
+all=(nlmsg_parse payload_parse parse_conntrack exp_parse receive ext labels snprintf build)
 targets=("${@:-${all[@]}}")
 [ $# -gt 0 ] && targets=("$@")
 

@@ -5,44 +5,56 @@
 #include <arpa/inet.h>
 
 #include "codec.h"
-/* Emit a tuple nest from a head whose l3/l4 protocol fields are set. */
-static void put_tuple(struct nlmsghdr *nlh, const struct ct_head *h, int type)
+/*
+ * The attributes of @exp, bounded by @b: expected tuple, master tuple,
+ * mask (when its layer 3 protocol is known), timeout, flags, zone and
+ * helper name, as the reference's nfexp_nlmsg_build (class, NAT and
+ * expectation function are not sent, there either). Returns 0, or -1
+ * with errno ENOSPC.
+ */
+int exp_attrs_build(struct msgbuf *b, const struct nf_expect *exp)
 {
-	nfct_build_tuple(nlh, &h->orig, type);
+	if (exp_isset(exp, ATTR_EXP_EXPECTED))
+		ct_tuple_build(b, &exp->expected.orig, CTA_EXPECT_TUPLE);
+	if (exp_isset(exp, ATTR_EXP_MASTER))
+		ct_tuple_build(b, &exp->master.orig, CTA_EXPECT_MASTER);
+	if (exp_isset(exp, ATTR_EXP_MASK) &&
+	    (exp->mask.set[0] & (1u << ATTR_ORIG_L3PROTO)))
+		ct_tuple_build(b, &exp->mask.orig, CTA_EXPECT_MASK);
+	if (exp_isset(exp, ATTR_EXP_TIMEOUT))
+		mb_put_u32(b, CTA_EXPECT_TIMEOUT, htonl(exp->timeout));
+	if (exp_isset(exp, ATTR_EXP_FLAGS))
+		mb_put_u32(b, CTA_EXPECT_FLAGS, htonl(exp->flags));
+	if (exp_isset(exp, ATTR_EXP_ZONE))
+		mb_put_u16(b, CTA_EXPECT_ZONE, htons(exp->zone));
+	if (exp_isset(exp, ATTR_EXP_HELPER_NAME))
+		mb_put_strz(b, CTA_EXPECT_HELP_NAME, exp->helper_name);
+	return mb_status(b);
 }
 
 /**
  * nfexp_nlmsg_build - append an expectation's attributes to a message
- * @nlh: message started by the caller (header and struct nfgenmsg)
+ * @nlh: message started by the caller (header and struct nfgenmsg) in a
+ *   buffer of at least MNL_SOCKET_BUFFER_SIZE bytes
  * @exp: the expectation
  *
  * Emits the expected tuple, master tuple, mask (when its layer 3
- * protocol is known), timeout, flags, zone, helper name, class, NAT and
- * expectation function. Returns 0.
+ * protocol is known), timeout, flags, zone and helper name; class, NAT
+ * and expectation function are not sent (nor does the original). The
+ * message never grows past MNL_SOCKET_BUFFER_SIZE bytes. Returns 0, or
+ * -1 with errno EINVAL (NULL argument) or ENOSPC.
  */
 NFCT_EXPORT int nfexp_nlmsg_build(struct nlmsghdr *nlh,
 				  const struct nf_expect *exp)
 {
+	struct msgbuf b;
+
 	if (nlh == NULL || exp == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (exp_isset(exp, ATTR_EXP_EXPECTED))
-		put_tuple(nlh, &exp->expected, CTA_EXPECT_TUPLE);
-	if (exp_isset(exp, ATTR_EXP_MASTER))
-		put_tuple(nlh, &exp->master, CTA_EXPECT_MASTER);
-	if (exp_isset(exp, ATTR_EXP_MASK) &&
-	    (exp->mask.set[0] & (1u << ATTR_ORIG_L3PROTO)))
-		put_tuple(nlh, &exp->mask, CTA_EXPECT_MASK);
-	if (exp_isset(exp, ATTR_EXP_TIMEOUT))
-		mnl_attr_put_u32(nlh, CTA_EXPECT_TIMEOUT, htonl(exp->timeout));
-	if (exp_isset(exp, ATTR_EXP_FLAGS))
-		mnl_attr_put_u32(nlh, CTA_EXPECT_FLAGS, htonl(exp->flags));
-	if (exp_isset(exp, ATTR_EXP_ZONE))
-		mnl_attr_put_u16(nlh, CTA_EXPECT_ZONE, htons(exp->zone));
-	if (exp_isset(exp, ATTR_EXP_HELPER_NAME))
-		mnl_attr_put_strz(nlh, CTA_EXPECT_HELP_NAME, exp->helper_name);
-	return 0;
+	mb_init(&b, nlh, mb_default_size());
+	return exp_attrs_build(&b, exp);
 }
 
 /* Parse one tuple nest into a head; the family comes from the message. */

@@ -22,7 +22,7 @@
 
 #include "ext_internal.h"
 
-#define REQ_MAX 4096		/* largest request ct_query_build makes */
+#define REQ_MAX 4096		/* room for a request; larger ones: ENOSPC */
 #define ACK_COST 2048		/* receive buffer an ACK may take */
 #define GET_COST 16384		/* ... and a GET reply (NLMSG_GOODSIZE skb) */
 
@@ -86,22 +86,6 @@ int ext_recv(struct nfct_handle *h, uint32_t seq, ext_msg_cb cb, void *data)
 out:
 	free(buf);
 	return ret;
-}
-
-struct nlmsghdr *ext_msg_start(void *buf, size_t size, uint8_t subsys,
-			       uint8_t type, uint16_t flags, uint8_t family)
-{
-	struct nlmsghdr *nlh;
-	struct nfgenmsg *g;
-
-	memset(buf, 0, size);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (subsys << 8) | type;
-	nlh->nlmsg_flags = flags;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->nfgen_family = family;
-	g->version = NFNETLINK_V0;
-	return nlh;
 }
 
 /* ---- the batch object ------------------------------------------------ */
@@ -258,7 +242,7 @@ NFCT_EXPORT int nfct_ext_batch_add(struct nfct_ext_batch *b,
 		return -1;
 	}
 	nlh = batch_reserve(b);
-	if (nlh == NULL || ct_query_build(nlh, REQ_MAX, q, ct) == NULL)
+	if (nlh == NULL || req_query(nlh, REQ_MAX, REQ_CT, q, ct) == NULL)
 		return -1;
 	return batch_commit(b, q == NFCT_Q_GET ? ct : NULL);
 }
@@ -276,6 +260,7 @@ int ext_batch_add_delete_of(struct nfct_ext_batch *b,
 	const struct nfgenmsg *g = mnl_nlmsg_get_payload(dump);
 	const struct nlattr *tb[CTA_MAX + 1];
 	struct nlmsghdr *nlh;
+	struct msgbuf mb;
 	uint64_t seen;
 
 	if (dump->nlmsg_len < NLMSG_LENGTH(sizeof(*g))) {
@@ -287,24 +272,19 @@ int ext_batch_add_delete_of(struct nfct_ext_batch *b,
 	nlh = batch_reserve(b);
 	if (nlh == NULL)
 		return -1;
-	/* only the headers are cleared: the attributes are copied over */
-	nlh = ext_msg_start(nlh, NLMSG_SPACE(sizeof(*g)), NFNL_SUBSYS_CTNETLINK,
-			    IPCTNL_MSG_CT_DELETE, NLM_F_REQUEST | NLM_F_ACK,
-			    g->nfgen_family);
+	nlh = req_start(nlh, REQ_MAX, NFNL_SUBSYS_CTNETLINK,
+			IPCTNL_MSG_CT_DELETE, NLM_F_REQUEST | NLM_F_ACK,
+			g->nfgen_family);
+	mb_init(&mb, nlh, REQ_MAX);
 	for (size_t k = 0; k < sizeof(delete_keys); k++) {
 		const struct nlattr *a = tb[delete_keys[k]];
 
-		if (!HAS(seen, delete_keys[k]))
-			continue;
-		if (nlh->nlmsg_len + NLA_ALIGN(a->nla_len) > REQ_MAX) {
-			errno = EMSGSIZE;
-			return -1;
-		}
-		memcpy((char *)nlh + nlh->nlmsg_len, a, a->nla_len);
-		memset((char *)nlh + nlh->nlmsg_len + a->nla_len, 0,
-		       NLA_ALIGN(a->nla_len) - a->nla_len);
-		nlh->nlmsg_len += NLA_ALIGN(a->nla_len);
+		if (HAS(seen, delete_keys[k]))
+			mb_put(&mb, a->nla_type, a->nla_len - MNL_ATTR_HDRLEN,
+			       (const char *)a + MNL_ATTR_HDRLEN);
 	}
+	if (mb_status(&mb) < 0)
+		return -1;
 	return batch_commit(b, NULL);
 }
 
@@ -676,7 +656,7 @@ static int bulk_flush(struct nfct_handle *h, const struct nfct_filter_dump *f)
 	struct nlmsghdr *nlh;
 
 	memset(u.buf, 0, sizeof(u.buf));
-	nlh = ct_query_build(u.buf, sizeof(u.buf), NFCT_Q_FLUSH_FILTER, f);
+	nlh = req_query(u.buf, sizeof(u.buf), REQ_CT, NFCT_Q_FLUSH_FILTER, f);
 	if (nlh == NULL)
 		return -1;
 	if (handle_send(h, nlh) < 0)
@@ -699,7 +679,7 @@ static int bulk_dump_delete(struct nfct_handle *h,
 	if (c.b == NULL)
 		return -1;
 	memset(u.buf, 0, sizeof(u.buf));
-	nlh = ct_query_build(u.buf, sizeof(u.buf), NFCT_Q_DUMP_FILTER, f);
+	nlh = req_query(u.buf, sizeof(u.buf), REQ_CT, NFCT_Q_DUMP_FILTER, f);
 	if (nlh == NULL || handle_send(h, nlh) < 0)
 		goto out;
 	if (ext_recv(h, nlh->nlmsg_seq, collect_cb, &c) < 0) {

@@ -16,10 +16,6 @@ typedef int (*ext_msg_cb)(const struct nlmsghdr *nlh, void *data);
  */
 int ext_recv(struct nfct_handle *h, uint32_t seq, ext_msg_cb cb, void *data);
 
-/* Start a ctnetlink request of @subsys/@type in @buf (zeroed first). */
-struct nlmsghdr *ext_msg_start(void *buf, size_t size, uint8_t subsys,
-			       uint8_t type, uint16_t flags, uint8_t family);
-
 /* Queue a delete of the entry in dump message @nlh (tuple, zone, id). */
 int ext_batch_add_delete_of(struct nfct_ext_batch *b,
 			    const struct nlmsghdr *nlh);

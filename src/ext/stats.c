@@ -20,8 +20,8 @@ static int stats_request(struct nfct_handle *h, uint8_t subsys, uint8_t type,
 		errno = EINVAL;
 		return -1;
 	}
-	nlh = ext_msg_start(u.buf, sizeof(u.buf), subsys, type,
-			    NLM_F_REQUEST | flags, AF_UNSPEC);
+	nlh = req_start(u.buf, sizeof(u.buf), subsys, type,
+			NLM_F_REQUEST | flags, AF_UNSPEC);
 	if (handle_send(h, nlh) < 0)
 		return -1;
 	return ext_recv(h, nlh->nlmsg_seq, cb, data);
@@ -223,8 +223,8 @@ static int dump_list(struct nfct_handle *h, uint8_t type, uint8_t family)
 		errno = EINVAL;
 		return -1;
 	}
-	nlh = ext_msg_start(u.buf, sizeof(u.buf), NFNL_SUBSYS_CTNETLINK, type,
-			    NLM_F_REQUEST | NLM_F_DUMP, family);
+	nlh = req_start(u.buf, sizeof(u.buf), NFNL_SUBSYS_CTNETLINK, type,
+			NLM_F_REQUEST | NLM_F_DUMP, family);
 	/* the entries go to the handle's callback, as with nfct_query() */
 	return handle_query(h, nlh);
 }

@@ -552,16 +552,27 @@ int handle_catch(struct nfct_handle *h)
 
 /* ---- public entry points -------------------------------------------- */
 
-static struct nlmsghdr *build(struct nfct_handle *h, void *buf,
-			      enum nf_conntrack_query q, const void *data)
+/*
+ * Build query @q of subsystem @s into a stack buffer, bounded by it,
+ * and send it: wait for the reply (handle_query) or not (handle_send).
+ */
+static int request(struct nfct_handle *h, enum req_subsys s,
+		   enum nf_conntrack_query q, const void *data, bool wait)
 {
-	if (h == NULL || data == NULL || h->ssh_ct == NULL) {
+	union {
+		char buf[REQ_BUF_SIZE];
+		struct nlmsghdr align;
+	} u;
+	struct nlmsghdr *nlh;
+
+	if (h == NULL || (s == REQ_CT ? h->ssh_ct : h->ssh_exp) == NULL) {
 		errno = EINVAL;
-		return NULL;
+		return -1;
 	}
-	/* no stack garbage in attribute padding goes to the kernel */
-	memset(buf, 0, REQ_BUF_SIZE);
-	return ct_query_build(buf, REQ_BUF_SIZE, q, data);
+	nlh = req_query(u.buf, sizeof(u.buf), s, q, data);
+	if (nlh == NULL)
+		return -1;
+	return wait ? handle_query(h, nlh) : handle_send(h, nlh);
 }
 
 /**
@@ -586,15 +597,7 @@ NFCT_EXPORT int nfct_query(struct nfct_handle *h,
 			   const enum nf_conntrack_query query,
 			   const void *data)
 {
-	union {
-		char buf[REQ_BUF_SIZE];
-		struct nlmsghdr align;
-	} u;
-	struct nlmsghdr *nlh = build(h, u.buf, query, data);
-
-	if (nlh == NULL)
-		return -1;
-	return handle_query(h, nlh);
+	return request(h, REQ_CT, query, data, true);
 }
 
 /**
@@ -611,15 +614,7 @@ NFCT_EXPORT int nfct_send(struct nfct_handle *h,
 			  const enum nf_conntrack_query query,
 			  const void *data)
 {
-	union {
-		char buf[REQ_BUF_SIZE];
-		struct nlmsghdr align;
-	} u;
-	struct nlmsghdr *nlh = build(h, u.buf, query, data);
-
-	if (nlh == NULL)
-		return -1;
-	return handle_send(h, nlh);
+	return request(h, REQ_CT, query, data, false);
 }
 
 /**
@@ -642,19 +637,6 @@ NFCT_EXPORT int nfct_catch(struct nfct_handle *h)
 	}
 	return handle_catch(h);
 }
-static struct nlmsghdr *exp_request(struct nfct_handle *h, void *buf,
-				    enum nf_conntrack_query q,
-				    const void *data)
-{
-	if (h == NULL || data == NULL || h->ssh_exp == NULL) {
-		errno = EINVAL;
-		return NULL;
-	}
-	/* no stack garbage in attribute padding goes to the kernel */
-	memset(buf, 0, REQ_BUF_SIZE);
-	return exp_query_build(buf, REQ_BUF_SIZE, q, data);
-}
-
 /**
  * nfexp_query - run an expectation query and process its reply
  * @h: handle opened on EXPECT or NFNL_SUBSYS_NONE
@@ -670,15 +652,7 @@ NFCT_EXPORT int nfexp_query(struct nfct_handle *h,
 			    const enum nf_conntrack_query qt,
 			    const void *data)
 {
-	union {
-		char buf[REQ_BUF_SIZE];
-		struct nlmsghdr align;
-	} u;
-	struct nlmsghdr *nlh = exp_request(h, u.buf, qt, data);
-
-	if (nlh == NULL)
-		return -1;
-	return handle_query(h, nlh);
+	return request(h, REQ_EXP, qt, data, true);
 }
 
 /**
@@ -694,15 +668,7 @@ NFCT_EXPORT int nfexp_send(struct nfct_handle *h,
 			   const enum nf_conntrack_query qt,
 			   const void *data)
 {
-	union {
-		char buf[REQ_BUF_SIZE];
-		struct nlmsghdr align;
-	} u;
-	struct nlmsghdr *nlh = exp_request(h, u.buf, qt, data);
-
-	if (nlh == NULL)
-		return -1;
-	return handle_send(h, nlh);
+	return request(h, REQ_EXP, qt, data, false);
 }
 
 /**

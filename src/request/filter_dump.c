@@ -161,10 +161,10 @@ static uint32_t tuple_filter_flags(const struct nf_conntrack *ct)
 	return flags;
 }
 
-static int build_tuple_filter(struct nlmsghdr *nlh,
+static int build_tuple_filter(struct msgbuf *b,
 			      const struct nfct_filter_dump *f)
 {
-	struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+	struct nfgenmsg *g = mnl_nlmsg_get_payload(b->nlh);
 	struct nf_conntrack tmp;
 	struct nlattr *nest;
 
@@ -182,60 +182,71 @@ static int build_tuple_filter(struct nlmsghdr *nlh,
 		tmp.orig.l3proto = f->l3num;
 		attr_mark(&tmp, ATTR_ORIG_L3PROTO);
 	}
-	if (nfct_nlmsg_build(nlh, &tmp) < 0)
+	if (ct_attrs_build(b, &tmp) < 0)
 		return -1;
-	nest = mnl_attr_nest_start(nlh, CTA_FILTER);
-	mnl_attr_put_u32(nlh, CTA_FILTER_ORIG_FLAGS, tuple_filter_flags(&f->tuple));
-	mnl_attr_put_u32(nlh, CTA_FILTER_REPLY_FLAGS, 0);
-	mnl_attr_nest_end(nlh, nest);
+	nest = mb_nest_start(b, CTA_FILTER);
+	mb_put_u32(b, CTA_FILTER_ORIG_FLAGS, tuple_filter_flags(&f->tuple));
+	mb_put_u32(b, CTA_FILTER_REPLY_FLAGS, 0);
+	mb_nest_end(b, nest);
 	return 0;
 }
 
 /* The attributes a flush filter shares with a dump filter. */
-static void build_common(struct nlmsghdr *nlh, const struct nfct_filter_dump *f)
+static void build_common(struct msgbuf *b, const struct nfct_filter_dump *f)
 {
 	if (fd_isset(f, NFCT_FILTER_DUMP_MARK)) {
-		mnl_attr_put_u32(nlh, CTA_MARK, htonl(f->mark.val));
-		mnl_attr_put_u32(nlh, CTA_MARK_MASK, htonl(f->mark.mask));
+		mb_put_u32(b, CTA_MARK, htonl(f->mark.val));
+		mb_put_u32(b, CTA_MARK_MASK, htonl(f->mark.mask));
 	}
 	if (fd_isset(f, NFCT_FILTER_DUMP_STATUS)) {
-		mnl_attr_put_u32(nlh, CTA_STATUS, htonl(f->status.val));
-		mnl_attr_put_u32(nlh, CTA_STATUS_MASK, htonl(f->status.mask));
+		mb_put_u32(b, CTA_STATUS, htonl(f->status.val));
+		mb_put_u32(b, CTA_STATUS_MASK, htonl(f->status.mask));
 	}
 	if (fd_isset(f, NFCT_FILTER_DUMP_ZONE))
-		mnl_attr_put_u16(nlh, CTA_ZONE, htons(f->zone));
+		mb_put_u16(b, CTA_ZONE, htons(f->zone));
+}
+
+/* The attributes of dump filter @data, bounded by @b. */
+int filter_attrs_build(struct msgbuf *b, const void *data)
+{
+	const struct nfct_filter_dump *f = data;
+	struct nfgenmsg *g = mnl_nlmsg_get_payload(b->nlh);
+
+	build_common(b, f);
+	if (fd_isset(f, NFCT_FILTER_DUMP_L3NUM))
+		g->nfgen_family = f->l3num;
+	if (fd_isset(f, NFCT_FILTER_DUMP_TUPLE) &&
+	    build_tuple_filter(b, f) < 0)
+		return -1;
+	return mb_status(b);
 }
 
 /**
  * nfct_nlmsg_build_filter - append a dump filter to a dump request
- * @nlh: message the caller started (header and struct nfgenmsg)
+ * @nlh: message the caller started (header and struct nfgenmsg) in a
+ *   buffer of at least MNL_SOCKET_BUFFER_SIZE bytes
  * @filter_dump: the filter
  *
  * NFCT_FILTER_DUMP_L3NUM, or the family of a tuple filter, is written
- * into the struct nfgenmsg. Returns 0, or -1 with errno EINVAL (NULL
+ * into the struct nfgenmsg. The message never grows past
+ * MNL_SOCKET_BUFFER_SIZE bytes. Returns 0, or -1 with errno EINVAL (NULL
  * argument, L3NUM conflicting with the tuple's family, tuple without
- * any family).
+ * any family) or ENOSPC.
  */
 NFCT_EXPORT int nfct_nlmsg_build_filter(struct nlmsghdr *nlh,
 					const struct nfct_filter_dump *filter_dump)
 {
-	const struct nfct_filter_dump *f = filter_dump;
-	struct nfgenmsg *g;
+	struct msgbuf b;
 
-	if (nlh == NULL || f == NULL) {
+	if (nlh == NULL || filter_dump == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
-	g = mnl_nlmsg_get_payload(nlh);
-	build_common(nlh, f);
-	if (fd_isset(f, NFCT_FILTER_DUMP_L3NUM))
-		g->nfgen_family = f->l3num;
-	if (fd_isset(f, NFCT_FILTER_DUMP_TUPLE))
-		return build_tuple_filter(nlh, f);
-	return 0;
+	mb_init(&b, nlh, mb_default_size());
+	return filter_attrs_build(&b, filter_dump);
 }
 
-/* ---- helpers for ct_query_build (build.c) --------------------------- */
+/* ---- helpers for the request driver (request.c) --------------------- */
 
 /* Is @data a filter object rather than a pointer to a family? */
 int filter_dump_is(const void *data)
@@ -260,7 +271,7 @@ int filter_dump_family(const void *data)
 }
 
 /* Flush filters: as upstream 1.1.x, the kernel cannot flush by tuple. */
-int filter_build_flush(struct nlmsghdr *nlh, const void *data)
+int filter_build_flush(struct msgbuf *b, const void *data)
 {
 	const struct nfct_filter_dump *f = data;
 
@@ -268,6 +279,6 @@ int filter_build_flush(struct nlmsghdr *nlh, const void *data)
 		errno = ENOTSUP;
 		return -1;
 	}
-	build_common(nlh, f);
-	return 0;
+	build_common(b, f);
+	return mb_status(b);
 }

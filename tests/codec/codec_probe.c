@@ -25,6 +25,7 @@
 #include <libnfnetlink/libnfnetlink.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
+#include "probe_msg.h"
 #include "probe_rng.h"
 
 #define REF_ATTR_MAX 75		/* ATTR_MAX of the reference */
@@ -135,6 +136,19 @@ static void print_hex(const void *buf, size_t len, int mask_seq)
 	printf("\n");
 }
 
+/* A built message, with its attributes' padding masked (probe_msg.h). */
+static void print_msg(void *buf, int mask_seq)
+{
+	struct nlmsghdr *nlh = buf;
+	size_t len = nlh->nlmsg_len;
+
+	if (len > NLMSG_SPACE(sizeof(struct nfgenmsg)) && len <= 8192)
+		probe_zero_padding((unsigned char *)buf +
+				   NLMSG_SPACE(sizeof(struct nfgenmsg)),
+				   len - NLMSG_SPACE(sizeof(struct nfgenmsg)));
+	print_hex(buf, len, mask_seq);
+}
+
 static const uint8_t l3s[] = { AF_INET, AF_INET6, AF_INET, AF_INET6, 0, 7 };
 static const uint8_t l4s[] = { 6, 17, 136, 1, 58, 132, 33, 47, 200, 0, 6, 17, 1, 58 };
 
@@ -242,7 +256,7 @@ static void do_build(int n)
 		int ret = build_one(ct, buf);
 
 		printf("%d ret=%d ", i, ret);
-		print_hex(buf, ((struct nlmsghdr *)buf)->nlmsg_len, 0);
+		print_msg(buf, 0);
 		nfct_destroy(ct);
 	}
 }
@@ -404,13 +418,13 @@ static void do_legacy(int n)
 		ret = nfct_build_conntrack(ssh, buf, sizeof(buf), rnd() % 4,
 					   flags[rnd() % 3], ct);
 		printf("%d build_conntrack=%d ", i, ret);
-		print_hex(buf, ((struct nlmsghdr *)buf)->nlmsg_len, 1);
+		print_msg(buf, 1);
 		memset(buf, 0, sizeof(buf));
 		if (q == 4)
 			q = NFCT_Q_CREATE_UPDATE;
 		ret = nfct_build_query(ssh, q, ct, buf, sizeof(buf));
 		printf("%d build_query(%d)=%d ", i, q, ret);
-		print_hex(buf, ((struct nlmsghdr *)buf)->nlmsg_len, 1);
+		print_msg(buf, 1);
 		nfct_destroy(ct);
 	}
 }
@@ -459,12 +473,12 @@ static void do_query(void)
 		ret = nfct_build_query(ssh, q, data, buf, sizeof(buf));
 		printf("fam %d variant %d query %d ret=%d errno=%d ", fam, variant, q,
 		       ret, ret < 0 ? errno : 0);
-		print_hex(buf, ((struct nlmsghdr *)buf)->nlmsg_len, 1);
+		print_msg(buf, 1);
 		/* The low-level filter builder, on a started message. */
 		memset(buf, 0, sizeof(buf));
 		ret = nfct_nlmsg_build_filter(start_msg(buf, IPCTNL_MSG_CT_GET, 0), f);
 		printf("  build_filter=%d ", ret);
-		print_hex(buf, ((struct nlmsghdr *)buf)->nlmsg_len, 0);
+		print_msg(buf, 0);
 		nfct_filter_dump_destroy(f);
 	}
 	nfct_destroy(ct);

@@ -29,6 +29,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
+#include "probe_msg.h"
 #include "probe_rng.h"
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
@@ -313,29 +314,6 @@ static void mode_obj(unsigned int n)
 	}
 }
 
-/*
- * Zero the alignment padding of every attribute (recursively for
- * nests): the reference leaves stack bytes in some of it.
- */
-static void zero_padding(unsigned char *p, size_t len)
-{
-	size_t off = 0;
-
-	while (off + 4 <= len) {
-		struct nlattr *a = (struct nlattr *)(p + off);
-		size_t al = a->nla_len, aligned = MNL_ALIGN(al);
-
-		if (al < 4 || al > len - off)
-			break;
-		if (a->nla_type & NLA_F_NESTED)
-			zero_padding(p + off + 4, al - 4);
-		if (aligned > len - off)
-			aligned = len - off;
-		memset(p + off + al, 0, aligned - al);
-		off += aligned;
-	}
-}
-
 /* Print a message with sequence number and port id masked. */
 static void dump_msg(const char *what, void *buf, int ret)
 {
@@ -357,7 +335,7 @@ static void dump_msg(const char *what, void *buf, int ret)
 	h.nlmsg_seq = 0;
 	h.nlmsg_pid = 0;
 	if (h.nlmsg_len > 20)
-		zero_padding((unsigned char *)buf + 20, h.nlmsg_len - 20);
+		probe_zero_padding((unsigned char *)buf + 20, h.nlmsg_len - 20);
 	putchar(' ');
 	hex(&h, sizeof(h));
 	putchar(' ');
