@@ -150,6 +150,19 @@ static bool compared(const struct cmp_parts *p, int t)
 	return d->cmp != AC_NONE && p->part[d->cmp];
 }
 
+/* One compared attribute @t, set in @ct1 or @ct2 or both. */
+static bool cmp_one(const struct nf_conntrack *ct1,
+		    const struct nf_conntrack *ct2, unsigned int flags, int t)
+{
+	bool a = attr_isset(ct1, t), b = attr_isset(ct2, t);
+
+	if (a && b)
+		return cmp_value(ct1, ct2, t);
+	if (!(flags & NFCT_CMP_STRICT) && !((flags & NFCT_CMP_MASK) && a))
+		return true;
+	return (attr_table[t].flags & AF_LENIENT) && is_zero(a ? ct1 : ct2, t);
+}
+
 /*
  * The attributes of the parts @p. Set in neither: equal. Set in both:
  * compare values. Set in one only: equal, except with NFCT_CMP_MASK when
@@ -164,20 +177,16 @@ static bool cmp_parts(const struct nf_conntrack *ct1,
 	if (!add_l4(ct1, ct2, p, ATTR_ORIG_L4PROTO, AS_ORIG) ||
 	    !add_l4(ct1, ct2, p, ATTR_REPL_L4PROTO, AS_REPL))
 		return false;
-	for (int t = 0; t < ATTR_MAX; t++) {
-		bool a = attr_isset(ct1, t), b = attr_isset(ct2, t);
+	for (int w = 0; w < ATTR_SET_WORDS; w++) {
+		for (uint32_t bits = ct1->set[w] | ct2->set[w]; bits;
+		     bits &= bits - 1) {
+			int t = w * 32 + __builtin_ctz(bits);
 
-		if (!(a || b) || !compared(p, t))
-			continue;
-		if (a && b) {
-			if (!cmp_value(ct1, ct2, t))
+			if (t >= ATTR_MAX)
+				break;	/* stray bits past the table */
+			if (compared(p, t) && !cmp_one(ct1, ct2, flags, t))
 				return false;
-			continue;
 		}
-		if (!(flags & NFCT_CMP_STRICT) && !((flags & NFCT_CMP_MASK) && a))
-			continue;
-		if (!(attr_table[t].flags & AF_LENIENT) || !is_zero(a ? ct1 : ct2, t))
-			return false;
 	}
 	return true;
 }

@@ -7,6 +7,17 @@
 
 #include "object.h"
 
+/*
+ * Not inlined: the compiler would merge malloc() and the clear into a
+ * calloc(), which glibc serves without its per-thread cache, and
+ * programs create and destroy an object per message (ctbench mnl: a
+ * third more instructions per entry).
+ */
+static __attribute__((noinline)) void object_clear(struct nf_conntrack *ct)
+{
+	memset(ct, 0, sizeof(*ct));
+}
+
 /**
  * nfct_new - allocate an empty conntrack object
  *
@@ -15,7 +26,11 @@
  */
 NFCT_EXPORT struct nf_conntrack *nfct_new(void)
 {
-	return calloc(1, sizeof(struct nf_conntrack));
+	struct nf_conntrack *ct = malloc(sizeof(*ct));
+
+	if (ct != NULL)
+		object_clear(ct);
+	return ct;
 }
 
 /**
