@@ -164,24 +164,39 @@ NFCT_EXPORT void nfexp_set_attr(struct nf_expect *exp,
 	exp->set |= 1u << type;
 }
 
+/*
+ * The typed setters hand over a number: padded (struct scalar_arg) so
+ * that a wider attribute or a string attribute cannot read past the
+ * caller's variable, and refused for the tuple attributes, which need
+ * a conntrack object, not a number.
+ */
+static void exp_set_scalar(struct nf_expect *exp, int type, const void *v,
+			   size_t len)
+{
+	struct scalar_arg a = scalar_arg(v, len);
+
+	if (exp != NULL && exp_head(exp, type) != NULL) {
+		errno = EINVAL;
+		return;
+	}
+	nfexp_set_attr(exp, type, a.b);
+}
+
 /**
  * nfexp_set_attr_u8 - set an 8-bit expectation attribute
  * @exp: the expectation
  * @type: attribute (ATTR_EXP_*) whose value is 8 bits wide
  * @value: the value
  *
- * As nfexp_set_attr() with a pointer to @value.
+ * As nfexp_set_attr() with a pointer to @value. The tuple attributes
+ * (ATTR_EXP_MASTER, _EXPECTED, _MASK, _NAT_TUPLE), which take a
+ * conntrack object, are refused with errno EINVAL.
  */
 NFCT_EXPORT void nfexp_set_attr_u8(struct nf_expect *exp,
 				   const enum nf_expect_attr type,
 				   uint8_t value)
 {
-	/* a wider attribute reads 4 bytes: never past our variable
-	 * (ASan, tests/expect); zero above the value */
-	unsigned char b[4] = { 0 };
-
-	memcpy(b, &value, sizeof(value));
-	nfexp_set_attr(exp, type, b);
+	exp_set_scalar(exp, type, &value, sizeof(value));
 }
 
 /**
@@ -190,16 +205,13 @@ NFCT_EXPORT void nfexp_set_attr_u8(struct nf_expect *exp,
  * @type: attribute (ATTR_EXP_*) whose value is 16 bits wide
  * @value: the value
  *
- * As nfexp_set_attr() with a pointer to @value.
+ * As nfexp_set_attr_u8().
  */
 NFCT_EXPORT void nfexp_set_attr_u16(struct nf_expect *exp,
 				    const enum nf_expect_attr type,
 				    uint16_t value)
 {
-	unsigned char b[4] = { 0 };	/* as in nfexp_set_attr_u8() */
-
-	memcpy(b, &value, sizeof(value));
-	nfexp_set_attr(exp, type, b);
+	exp_set_scalar(exp, type, &value, sizeof(value));
 }
 
 /**
@@ -208,13 +220,13 @@ NFCT_EXPORT void nfexp_set_attr_u16(struct nf_expect *exp,
  * @type: attribute (ATTR_EXP_*) whose value is 32 bits wide
  * @value: the value
  *
- * As nfexp_set_attr() with a pointer to @value.
+ * As nfexp_set_attr_u8().
  */
 NFCT_EXPORT void nfexp_set_attr_u32(struct nf_expect *exp,
 				    const enum nf_expect_attr type,
 				    uint32_t value)
 {
-	nfexp_set_attr(exp, type, &value);
+	exp_set_scalar(exp, type, &value, sizeof(value));
 }
 
 /**

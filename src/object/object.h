@@ -94,12 +94,7 @@ enum { DIR_ORIG = 0, DIR_REPL = 1 };
 /* Number of 32-bit words in the attribute set bitmap. */
 #define ATTR_SET_WORDS ((ATTR_MAX + 31) / 32)
 
-/*
- * The fields most objects carry (a dump's tuples, status, protocol
- * state, timeout, mark, use, id) come first, 128 bytes in all, and the
- * rarely set ones last (secmark and the old zone too), so that copies
- * of the usual object move only the head (see copy.c).
- */
+/* A conntrack object: attribute bits, then the values (attr_table[]). */
 struct nf_conntrack {
 	uint32_t set[ATTR_SET_WORDS];	/* which attributes are set */
 
@@ -137,7 +132,6 @@ struct nf_conntrack {
 	uint32_t mark;
 	uint32_t use;
 	uint32_t id;
-	/* end of the head: CT_HEAD_END */
 
 	/* kernel-reported, set in dumps with accounting/timestamps on */
 	struct nfct_counters counters[2];
@@ -146,7 +140,6 @@ struct nf_conntrack {
 	uint64_t timestamp_event;
 	uint32_t secmark;
 	uint16_t zone;
-	/* end of the middle part: CT_MID_END */
 
 	struct nfct_tuple master;
 
@@ -164,16 +157,23 @@ struct nf_conntrack {
 
 	char helper_name[NFCT_HELPER_NAME_MAX];
 
-	/* owned heap data: freed by nfct_destroy(), deep-copied by copies */
+	uint32_t helper_info_len;	/* bytes at helper_info */
+
+	/*
+	 * The slots of the heap-backed attributes (size 0 in attr_table[]),
+	 * and nothing else, from here to the end: owned data, freed by
+	 * nfct_destroy(), deep-copied by copies. An object owns nothing
+	 * when these bytes are zero.
+	 */
 	char *secctx;
 	void *helper_info;
-	uint32_t helper_info_len;
 	struct nfct_bitmask *connlabels;
 	struct nfct_bitmask *connlabels_mask;
 };
 
-#define CT_HEAD_END offsetof(struct nf_conntrack, counters)
-#define CT_MID_END offsetof(struct nf_conntrack, master)
+#define CT_HEAP_START offsetof(struct nf_conntrack, secctx)
+#define CT_HEAP_SIZE (sizeof(struct nf_conntrack) - CT_HEAP_START)
+_Static_assert(CT_HEAP_SIZE % sizeof(uintptr_t) == 0, "the tail is whole words");
 
 /* Programs reserve the original's nfct_maxsize() for an object. */
 _Static_assert(sizeof(struct nf_conntrack) <= 392, "object larger than 392");
@@ -205,14 +205,38 @@ enum {
 	AF_NOSET = 1 << 0,	/* nfct_set_attr() only marks it set, like the
 				 * original (counters, use, timestamps,
 				 * secctx: kernel-reported values) */
+	AF_NOPUBLIC = 1 << 1,	/* nfct_set_attr() ignores it: the original
+				 * (1.0.9) does not know the attribute, only
+				 * the kernel reports it */
+	AF_LENIENT = 1 << 2,	/* nfct_cmp() with NFCT_CMP_MASK or _STRICT:
+				 * unset in one object counts as 0 */
+	AF_SUBSET = 1 << 3,	/* nfct_cmp(): the first object's bits must
+				 * be in the second's (the status) */
+};
+
+/*
+ * Which part of nfct_cmp() compares an attribute (attr_desc.cmp); the
+ * value is compared by its kind (bytes, string, bitmask) unless
+ * AF_SUBSET says otherwise. Not compared: the original does not either.
+ */
+enum attr_cmp {
+	AC_NONE,
+	AC_ORIG,	/* NFCT_CMP_ORIG and NFCT_CMP_ALL */
+	AC_REPL,	/* NFCT_CMP_REPL and NFCT_CMP_ALL */
+	AC_META,	/* NFCT_CMP_ALL only */
+	AC_PORT,	/* with its tuple, when both carry the same port-based
+			 * layer 4 protocol */
+	AC_ICMP,	/* when a compared tuple carries ICMP or ICMPv6 in both */
 };
 
 struct attr_desc {
 	uint16_t offset;	/* offset of the value in struct nf_conntrack */
-	uint8_t size;		/* bytes of storage (0: not inline) */
+	uint8_t size;		/* bytes of storage (0: heap value, the slot
+				 * holds a pointer) */
 	uint8_t kind;		/* enum attr_kind */
 	uint8_t scope;		/* enum attr_scope */
 	uint8_t flags;		/* AF_* */
+	uint8_t cmp;		/* enum attr_cmp */
 	const char *name;	/* for diagnostics and docs */
 };
 
@@ -246,16 +270,44 @@ static inline void attr_clear(struct nf_conntrack *ct, int type)
 	ct->set[type >> 5] &= ~(1u << (type & 31));
 }
 
-/* Store a value into an attribute and mark it set (no range check). */
-void attr_store(struct nf_conntrack *ct, int type, const void *value,
-		size_t len);
+/* Store a value into an attribute and mark it set (no range check).
+ * Returns 0, or -1 with errno ENOMEM (the attribute is then unchanged). */
+int attr_store(struct nf_conntrack *ct, int type, const void *value,
+	       size_t len);
 
-/* Copy one attribute from src to dst, deep-copying heap values. */
-void attr_copy(struct nf_conntrack *dst, const struct nf_conntrack *src,
-	       int type);
+/* Copy one attribute from src to dst, deep-copying heap values. Returns
+ * 0, or -1 with errno ENOMEM (dst's attribute is then unchanged). */
+int attr_copy(struct nf_conntrack *dst, const struct nf_conntrack *src,
+	      int type);
 
 /* Free the heap data an object owns and forget it. */
 void object_release(struct nf_conntrack *ct);
+
+/* Make dst an exact copy of src, every byte, heap values deep-copied.
+ * Returns 0, or -1 with errno ENOMEM: a heap value could not be copied,
+ * its attribute is then unset in dst (all the others are copied). */
+int object_copy(struct nf_conntrack *dst, const struct nf_conntrack *src);
+
+/*
+ * The typed setters (nfct_set_attr_u8() ... and nfexp_set_attr_u8() ...)
+ * hand a number to code that reads the attribute's own width, or a
+ * string: the number goes zero-padded into SCALAR_ROOM bytes, which
+ * covers every inline value and string an attribute has, so that no
+ * mismatched width reads past the caller's variable.
+ */
+#define SCALAR_ROOM 32
+
+struct scalar_arg {
+	unsigned char b[SCALAR_ROOM];
+};
+
+static inline struct scalar_arg scalar_arg(const void *v, size_t len)
+{
+	struct scalar_arg a = { { 0 } };
+
+	memcpy(a.b, v, len);
+	return a;
+}
 
 /* ---- expectations (object/expect.c) -------------------------------- */
 
@@ -269,7 +321,8 @@ struct ct_head {
 	 * Room for the rest of a conntrack object, always zero: the tuple is
 	 * handed out as a struct nf_conntrack (nfexp_get_attr()), and the
 	 * nfct_* functions may read a whole object's worth of bytes (a copy
-	 * reads by parts, not by attribute), which must stay inside ours.
+	 * reads every byte, not attribute by attribute), which must stay
+	 * inside ours.
 	 */
 	unsigned char rest[sizeof(struct nf_conntrack) -
 			   offsetof(struct nf_conntrack, orig) -
@@ -300,6 +353,10 @@ struct nf_expect {
 	char helper_name[NFCT_HELPER_NAME_MAX];
 	char expectfn[EXP_FN_MAX];
 };
+
+_Static_assert(EXP_FN_MAX <= SCALAR_ROOM && NFCT_HELPER_NAME_MAX <= SCALAR_ROOM &&
+	       sizeof(union nfct_addr) <= SCALAR_ROOM,
+	       "a typed setter's padded value covers every inline value");
 
 
 static inline bool exp_isset(const struct nf_expect *exp, int type)

@@ -182,6 +182,46 @@ static void test_bad_input(void **state)
 	nfexp_destroy(NULL);
 }
 
+/*
+ * The typed setters hand over a number: string attributes get exactly
+ * its bytes (never what lies past the caller's variable), and the tuple
+ * attributes, which take a conntrack object, refuse it.
+ */
+static void test_typed_setters(void **state)
+{
+	static const int tuples[] = {
+		ATTR_EXP_MASTER, ATTR_EXP_EXPECTED, ATTR_EXP_MASK,
+		ATTR_EXP_NAT_TUPLE,
+	};
+	struct nf_expect *exp = nfexp_new();
+	uint32_t v;
+
+	(void)state;
+	assert_non_null(exp);
+	for (size_t i = 0; i < sizeof(tuples) / sizeof(tuples[0]); i++) {
+		errno = 0;
+		nfexp_set_attr_u8(exp, tuples[i], 1);
+		assert_int_equal(errno, EINVAL);
+		errno = 0;
+		nfexp_set_attr_u16(exp, tuples[i], 1);
+		assert_int_equal(errno, EINVAL);
+		errno = 0;
+		nfexp_set_attr_u32(exp, tuples[i], 1);
+		assert_int_equal(errno, EINVAL);
+		assert_int_equal(nfexp_attr_is_set(exp, tuples[i]), 0);
+	}
+	memcpy(&v, "abcd", 4);
+	nfexp_set_attr_u32(exp, ATTR_EXP_FN, v);
+	assert_string_equal(nfexp_get_attr(exp, ATTR_EXP_FN), "abcd");
+	nfexp_set_attr_u32(exp, ATTR_EXP_HELPER_NAME, v);
+	assert_string_equal(nfexp_get_attr(exp, ATTR_EXP_HELPER_NAME), "abcd");
+	nfexp_set_attr_u8(exp, ATTR_EXP_TIMEOUT, 200);
+	assert_int_equal(nfexp_get_attr_u32(exp, ATTR_EXP_TIMEOUT), 200);
+	nfexp_set_attr_u16(exp, ATTR_EXP_FLAGS, 0xffff);
+	assert_int_equal(nfexp_get_attr_u32(exp, ATTR_EXP_FLAGS), 0xffff);
+	nfexp_destroy(exp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_kernel),
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_typed_setters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

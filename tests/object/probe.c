@@ -5,7 +5,7 @@
  * on our library and on the reference and requires identical output.
  *
  * Usage: probe SECTION [SEED]
- * Sections: attrs groups objopt copy cmp cmprand
+ * Sections: attrs groups objopt copy cmp cmprand labelcmp stale tsevent
  *
  * Things the reference cannot survive are avoided on purpose: ATTR_SECCTX
  * set on both sides of a comparison (it strcmp()s NULL pointers) and
@@ -16,7 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <endian.h>
 #include <netinet/in.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
@@ -679,6 +683,131 @@ static void section_labelcmp(void)
 	}
 }
 
+/* ---- exact copies ------------------------------------------------- */
+
+/* The attributes whose setters only mark them set (kernel values). */
+static const int mark_only[] = {
+	ATTR_ORIG_COUNTER_PACKETS, ATTR_REPL_COUNTER_PACKETS,
+	ATTR_ORIG_COUNTER_BYTES, ATTR_REPL_COUNTER_BYTES,
+	ATTR_USE, ATTR_TIMESTAMP_START, ATTR_TIMESTAMP_STOP,
+};
+#define NMARK_ONLY (sizeof(mark_only) / sizeof(mark_only[0]))
+
+static void put_counters(struct nlmsghdr *nlh, int type, uint64_t pk,
+			 uint64_t by)
+{
+	struct nlattr *n = mnl_attr_nest_start(nlh, type);
+
+	mnl_attr_put_u64(nlh, CTA_COUNTERS_PACKETS, htobe64(pk));
+	mnl_attr_put_u64(nlh, CTA_COUNTERS_BYTES, htobe64(by));
+	mnl_attr_nest_end(nlh, n);
+}
+
+/* An object holding the kernel-reported values, parsed from a message. */
+static struct nf_conntrack *kernel_object(uint64_t base)
+{
+	static union {
+		char b[1024];
+		struct nlmsghdr h;
+	} u;
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfg;
+	struct nlattr *n;
+	struct nf_conntrack *ct = nfct_new();
+
+	memset(&u, 0, sizeof(u));
+	nlh = mnl_nlmsg_put_header(u.b);
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_NEW;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = AF_INET;
+	nfg->version = NFNETLINK_V0;
+	put_counters(nlh, CTA_COUNTERS_ORIG, base + 1, base + 2);
+	put_counters(nlh, CTA_COUNTERS_REPLY, base + 3, base + 4);
+	mnl_attr_put_u32(nlh, CTA_USE, htonl(base + 5));
+	n = mnl_attr_nest_start(nlh, CTA_TIMESTAMP);
+	mnl_attr_put_u64(nlh, CTA_TIMESTAMP_START, htobe64(base + 6));
+	mnl_attr_put_u64(nlh, CTA_TIMESTAMP_STOP, htobe64(base + 7));
+	mnl_attr_nest_end(nlh, n);
+	mnl_attr_put_u32(nlh, CTA_MARK, htonl(base + 8));
+	if (ct == NULL || nfct_nlmsg_parse(nlh, ct) < 0) {
+		fprintf(stderr, "probe: cannot parse the kernel object\n");
+		exit(1);
+	}
+	return ct;
+}
+
+static void print_mark_only(const char *tag, const struct nf_conntrack *ct)
+{
+	printf("%s:", tag);
+	for (size_t i = 0; i < NMARK_ONLY; i++)
+		print_attr(ct, mark_only[i]);
+	printf("\n");
+}
+
+/*
+ * NFCT_CP_OVERRIDE makes an exact copy: setting the mark-only
+ * attributes afterwards shows the source's values, whatever the
+ * destination held before (set, unset, kernel values or none).
+ */
+static void section_stale(void)
+{
+	for (int n = 0; n < 200; n++) {
+		int from_kernel = rndn(2), unset = rndn(2);
+		struct nf_conntrack *src = from_kernel ?
+			kernel_object(1000 + n) : rnd_object(rndn(100), 0);
+		struct nf_conntrack *dst = kernel_object(n);
+
+		if (unset)
+			for (size_t i = 0; i < NMARK_ONLY; i++)
+				nfct_attr_unset(dst, mark_only[i]);
+		if (rndn(2))
+			for (size_t i = 0; i < NMARK_ONLY; i++)
+				nfct_attr_unset(src, mark_only[i]);
+		printf("case %d kernel=%d unset=%d\n", n, from_kernel, unset);
+		nfct_copy(dst, src, NFCT_CP_OVERRIDE);
+		dump("copy", dst);
+		for (size_t i = 0; i < NMARK_ONLY; i++)
+			nfct_set_attr_u64(dst, mark_only[i], rnd());
+		print_mark_only("marked", dst);
+		nfct_destroy(src);
+		nfct_destroy(dst);
+	}
+}
+
+/*
+ * ATTR_TIMESTAMP_EVENT: the reference (1.0.9) predates it and ignores
+ * its setters; reading it back, copying and comparing agree with that.
+ * nfct_attr_is_set() differs (the reference calls it unknown: -1), so
+ * only "set or not" is printed.
+ */
+static void section_tsevent(void)
+{
+	struct nf_conntrack *ct = nfct_new(), *c = nfct_new();
+	uint64_t v = 0x1122334455667788ull;
+	const void *p;
+
+	nfct_set_attr(ct, ATTR_TIMESTAMP_EVENT, &v);
+	nfct_set_attr_l(ct, ATTR_TIMESTAMP_EVENT, &v, sizeof(v));
+	nfct_set_attr_u64(ct, ATTR_TIMESTAMP_EVENT, v);
+	printf("set: %s\n", nfct_attr_is_set(ct, ATTR_TIMESTAMP_EVENT) == 1 ?
+	       "yes" : "no");
+	p = nfct_get_attr(ct, ATTR_TIMESTAMP_EVENT);
+	printf("get: %s u64 %llu\n", p ? "value" : "NULL",
+	       (unsigned long long)nfct_get_attr_u64(ct, ATTR_TIMESTAMP_EVENT));
+	nfct_copy(c, ct, NFCT_CP_OVERRIDE);
+	nfct_copy_attr(c, ct, ATTR_TIMESTAMP_EVENT);
+	nfct_copy(c, ct, NFCT_CP_META);
+	printf("copy: %s u64 %llu\n",
+	       nfct_attr_is_set(c, ATTR_TIMESTAMP_EVENT) == 1 ? "set" : "unset",
+	       (unsigned long long)nfct_get_attr_u64(c, ATTR_TIMESTAMP_EVENT));
+	nfct_set_attr_u32(c, ATTR_MARK, 1);
+	nfct_set_attr_u32(ct, ATTR_MARK, 1);
+	printf("cmp: %d %d\n", nfct_cmp(ct, c, NFCT_CMP_ALL),
+	       nfct_cmp(ct, c, NFCT_CMP_ALL | NFCT_CMP_STRICT));
+	nfct_destroy(ct);
+	nfct_destroy(c);
+}
+
 int main(int argc, char **argv)
 {
 	const char *s = argc > 1 ? argv[1] : "";
@@ -700,8 +829,12 @@ int main(int argc, char **argv)
 		section_cmprand();
 	else if (strcmp(s, "labelcmp") == 0)
 		section_labelcmp();
+	else if (strcmp(s, "stale") == 0)
+		section_stale();
+	else if (strcmp(s, "tsevent") == 0)
+		section_tsevent();
 	else {
-		fprintf(stderr, "usage: %s attrs|groups|objopt|copy|cmp|cmprand|labelcmp [seed]\n", argv[0]);
+		fprintf(stderr, "usage: %s attrs|groups|objopt|copy|cmp|cmprand|labelcmp|stale|tsevent [seed]\n", argv[0]);
 		return 2;
 	}
 	return 0;

@@ -36,6 +36,9 @@ PROBE_TEST(cmprand_2, "cmprand", "99991")
 PROBE_TEST(cmprand_3, "cmprand", "0xdeadbeef")
 PROBE_TEST(labelcmp_1, "labelcmp", "1")
 PROBE_TEST(labelcmp_2, "labelcmp", "2718281828")
+PROBE_TEST(stale_1, "stale", "1")
+PROBE_TEST(stale_2, "stale", "1618033")
+PROBE_TEST(tsevent, "tsevent", "1")
 
 int main(void)
 {
@@ -55,6 +58,9 @@ int main(void)
 		cmocka_unit_test(test_cmprand_3),
 		cmocka_unit_test(test_labelcmp_1),
 		cmocka_unit_test(test_labelcmp_2),
+		cmocka_unit_test(test_stale_1),
+		cmocka_unit_test(test_stale_2),
+		cmocka_unit_test(test_tsevent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

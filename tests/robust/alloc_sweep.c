@@ -159,6 +159,35 @@ EXPORT int posix_memalign(void **res, size_t align, size_t n)
 	return 0;
 }
 
+/*
+ * @dst, a copy of @src (whole: @clone), holds every attribute it says
+ * is set: a value that could not be copied is not set. A whole copy
+ * holds all of them.
+ */
+static void check_copy(const char *what, const struct nf_conntrack *dst,
+		       const struct nf_conntrack *src, int clone)
+{
+	for (int a = 0; a < ATTR_MAX; a++) {
+		int set = nfct_attr_is_set(dst, a) == 1;
+
+		if (clone && nfct_attr_is_set(src, a) == 1 && !set) {
+			fprintf(stderr, "%s: attribute %d missing (n=%ld)\n",
+				what, a, fail_at);
+			exit(5);
+		}
+		if (set && nfct_get_attr(src, a) != NULL &&
+		    nfct_get_attr(dst, a) == NULL) {
+			fprintf(stderr, "%s: attribute %d set, no value (n=%ld)\n",
+				what, a, fail_at);
+			exit(5);
+		}
+	}
+	if (clone && nfct_cmp(dst, src, NFCT_CMP_ALL | NFCT_CMP_STRICT) != 1) {
+		fprintf(stderr, "%s: not equal (n=%ld)\n", what, fail_at);
+		exit(5);
+	}
+}
+
 /* A call failed: fine only after the injected failure, with errno. */
 static void failed(const char *what)
 {
@@ -193,6 +222,7 @@ static void objects(const char *labels_path)
 	}
 	robust_entry(ct, 7);
 	nfct_set_attr(ct, ATTR_HELPER_NAME, "ftp");
+	nfct_set_attr_l(ct, ATTR_HELPER_INFO, "blob", 4);
 	bm = nfct_bitmask_new(127);
 	if (bm == NULL)
 		failed("nfct_bitmask_new");
@@ -214,11 +244,24 @@ static void objects(const char *labels_path)
 	ct3 = nfct_new();
 	if (ct3 == NULL)
 		failed("nfct_new 3");
-	else if (ct2)
+	else if (ct2) {
 		nfct_copy(ct3, ct2, NFCT_CP_OVERRIDE);	/* void: no report */
+		check_copy("nfct_copy", ct3, ct2, 0);
+	}
+	if (ct3) {
+		nfct_copy(ct3, ct, NFCT_CP_OVERRIDE);
+		check_copy("nfct_copy heap", ct3, ct, 0);
+		nfct_copy(ct3, ct, NFCT_CP_META);
+		check_copy("nfct_copy meta", ct3, ct, 0);
+		nfct_copy_attr(ct3, ct, ATTR_CONNLABELS);
+		nfct_copy_attr(ct3, ct, ATTR_HELPER_INFO);
+		check_copy("nfct_copy_attr", ct3, ct, 0);
+	}
 	cl = nfct_clone(ct);
 	if (cl == NULL)
 		failed("nfct_clone");
+	else
+		check_copy("nfct_clone", cl, ct, 1);
 	if (nfct_snprintf(buf, sizeof(buf), ct, NFCT_T_NEW, NFCT_O_XML,
 			  NFCT_OF_SHOW_LAYER3) < 0)
 		failed("nfct_snprintf");
@@ -318,7 +361,6 @@ out:
 int main(int argc, char **argv)
 {
 	char path[] = "/tmp/robust-labels-XXXXXX";
-	struct nf_conntrack *spare;
 	int fd;
 
 	if (argc < 2)
@@ -338,14 +380,6 @@ int main(int argc, char **argv)
 	kernel();
 	armed = 0;
 
-	/* The library keeps one destroyed object for the next nfct_new()
-	 * and frees it at unload, after any check of ours could run: take
-	 * it back out so that it does not count as a leak. */
-	spare = nfct_new();
-	if (spare) {
-		untrack(spare);
-		__libc_free(spare);
-	}
 	unlink(path);
 	if (nlive) {
 		fprintf(stderr, "n=%ld: %ld blocks leaked\n", fail_at, nlive);
