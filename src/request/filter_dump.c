@@ -100,19 +100,40 @@ NFCT_EXPORT void nfct_filter_dump_set_attr(struct nfct_filter_dump *filter_dump,
 	f->set |= 1u << type;
 }
 
+/*
+ * The typed setters follow the rule of nfct_set_attr_u8() and friends:
+ * the number goes zero-padded into room for any value, so a type wider
+ * than the number (a mark) never reads past the caller's variable. The
+ * tuple is an object, not a number: refused.
+ */
+static void set_number(struct nfct_filter_dump *f,
+		       enum nfct_filter_dump_attr type, const void *v,
+		       size_t len)
+{
+	struct scalar_arg a;
+
+	if (type == NFCT_FILTER_DUMP_TUPLE) {
+		errno = EINVAL;
+		return;
+	}
+	a = scalar_arg(v, len);
+	nfct_filter_dump_set_attr(f, type, a.b);
+}
+
 /**
  * nfct_filter_dump_set_attr_u8 - set an 8-bit filter attribute (L3NUM)
  * @filter_dump: the filter
  * @type: NFCT_FILTER_DUMP_L3NUM
  * @data: the layer 3 family (AF_INET, AF_INET6)
  *
- * As nfct_filter_dump_set_attr() with a pointer to @data.
+ * As nfct_filter_dump_set_attr() with a pointer to @data, zero-padded
+ * for wider types; NFCT_FILTER_DUMP_TUPLE is refused (errno EINVAL).
  */
 NFCT_EXPORT void nfct_filter_dump_set_attr_u8(struct nfct_filter_dump *filter_dump,
 					      const enum nfct_filter_dump_attr type,
 					      uint8_t data)
 {
-	nfct_filter_dump_set_attr(filter_dump, type, &data);
+	set_number(filter_dump, type, &data, sizeof(data));
 }
 
 /**
@@ -121,13 +142,14 @@ NFCT_EXPORT void nfct_filter_dump_set_attr_u8(struct nfct_filter_dump *filter_du
  * @type: NFCT_FILTER_DUMP_ZONE
  * @data: the zone
  *
- * As nfct_filter_dump_set_attr() with a pointer to @data.
+ * As nfct_filter_dump_set_attr() with a pointer to @data, zero-padded
+ * for wider types; NFCT_FILTER_DUMP_TUPLE is refused (errno EINVAL).
  */
 NFCT_EXPORT void nfct_filter_dump_set_attr_u16(struct nfct_filter_dump *filter_dump,
 					       const enum nfct_filter_dump_attr type,
 					       uint16_t data)
 {
-	nfct_filter_dump_set_attr(filter_dump, type, &data);
+	set_number(filter_dump, type, &data, sizeof(data));
 }
 
 /* Which tuple fields the kernel must compare: one flag per set field. */
