@@ -44,32 +44,81 @@ static bool mask_equal(const struct nfct_bitmask *a,
 	return true;
 }
 
+/* How attribute values are compared: derived from the table (kind,
+ * size, AF_SUBSET) by cmp_sets_init(), so that a comparison is one
+ * switch with the fixed sizes inline (a memcmp() call costs more than
+ * the rest of the comparison of an attribute). */
+enum cmp_op {
+	CO_BYTES,	/* memcmp() of the size */
+	CO_1, CO_2, CO_4, CO_8, CO_16,
+	CO_SUBSET,	/* ct1's bits all present in ct2 (status) */
+	CO_SECCTX,
+	CO_BITMASK,
+};
+
+static uint8_t cmp_op[ATTR_MAX];
+
+static enum cmp_op op_of(const struct attr_desc *d)
+{
+	if (d->flags & AF_SUBSET)
+		return CO_SUBSET;
+	switch (d->kind) {
+	case AK_SECCTX:
+		return CO_SECCTX;
+	case AK_BITMASK:
+		return CO_BITMASK;
+	}
+	switch (d->size) {
+	case 1: return CO_1;
+	case 2: return CO_2;
+	case 4: return CO_4;
+	case 8: return CO_8;
+	case 16: return CO_16;
+	default: return CO_BYTES;
+	}
+}
+
 /* Compare the values of attribute @t, set in both objects. */
 static bool cmp_value(const struct nf_conntrack *ct1,
 		      const struct nf_conntrack *ct2, int t)
 {
-	const struct attr_desc *d = &attr_table[t];
-	uint32_t a, b;
+	const void *p1 = attr_cptr(ct1, t), *p2 = attr_cptr(ct2, t);
+	const struct nfct_bitmask *m1, *m2;
+	uint64_t d1[2], d2[2];
+	uint32_t w1, w2;
+	uint16_t h1, h2;
 
-	if (d->flags & AF_SUBSET) {
-		/* ct1's bits all present in ct2 */
-		memcpy(&a, attr_cptr(ct1, t), sizeof(a));
-		memcpy(&b, attr_cptr(ct2, t), sizeof(b));
-		return (a & b) == a;
-	}
-	switch (d->kind) {
-	case AK_SECCTX:
+	switch (cmp_op[t]) {
+	case CO_1:
+		return *(const uint8_t *)p1 == *(const uint8_t *)p2;
+	case CO_2:
+		memcpy(&h1, p1, 2);
+		memcpy(&h2, p2, 2);
+		return h1 == h2;
+	case CO_4:
+		memcpy(&w1, p1, 4);
+		memcpy(&w2, p2, 4);
+		return w1 == w2;
+	case CO_8:
+		memcpy(d1, p1, 8);
+		memcpy(d2, p2, 8);
+		return d1[0] == d2[0];
+	case CO_16:
+		memcpy(d1, p1, 16);
+		memcpy(d2, p2, 16);
+		return d1[0] == d2[0] && d1[1] == d2[1];
+	case CO_SUBSET:
+		memcpy(&w1, p1, 4);
+		memcpy(&w2, p2, 4);
+		return (w1 & w2) == w1;
+	case CO_SECCTX:
 		return str_equal(ct1->secctx, ct2->secctx);
-	case AK_BITMASK: {
-		const struct nfct_bitmask *m1, *m2;
-
-		memcpy(&m1, attr_cptr(ct1, t), sizeof(m1));
-		memcpy(&m2, attr_cptr(ct2, t), sizeof(m2));
+	case CO_BITMASK:
+		memcpy(&m1, p1, sizeof(m1));
+		memcpy(&m2, p2, sizeof(m2));
 		return mask_equal(m1, m2);
-	}
 	default:
-		return memcmp(attr_cptr(ct1, t), attr_cptr(ct2, t),
-			      d->size) == 0;
+		return memcmp(p1, p2, attr_table[t].size) == 0;
 	}
 }
 
@@ -141,26 +190,77 @@ static bool add_l4(const struct nf_conntrack *ct1,
 	return true;
 }
 
-static bool compared(const struct cmp_parts *p, int t)
-{
-	const struct attr_desc *d = &attr_table[t];
+/*
+ * The attributes each part compares, as attribute-set words, and how
+ * each is compared: derived from attr_table[] once, when the library is
+ * loaded, so a comparison walks only the attributes it compares.
+ */
+static uint32_t part_attrs[AC_ICMP + 1][ATTR_SET_WORDS];
+static uint32_t port_attrs[AS_REPL + 1][ATTR_SET_WORDS];
 
-	if (d->cmp == AC_PORT)
-		return p->ports[d->scope];
-	return d->cmp != AC_NONE && p->part[d->cmp];
+static void combos_init(void);
+
+__attribute__((constructor)) static void cmp_sets_init(void)
+{
+	for (int t = 0; t < ATTR_MAX; t++) {
+		const struct attr_desc *d = &attr_table[t];
+		uint32_t *w = d->cmp == AC_PORT ? port_attrs[d->scope]
+						: part_attrs[d->cmp];
+
+		if (d->cmp != AC_NONE)
+			w[t >> 5] |= 1u << (t & 31);
+		cmp_op[t] = op_of(d);
+	}
+	combos_init();
 }
 
-/* One compared attribute @t, set in @ct1 or @ct2 or both. */
-static bool cmp_one(const struct nf_conntrack *ct1,
-		    const struct nf_conntrack *ct2, unsigned int flags, int t)
-{
-	bool a = attr_isset(ct1, t), b = attr_isset(ct2, t);
+/*
+ * The set of attributes each combination of parts compares, indexed by
+ * the bits of combo(): computed from the two tables above, once.
+ */
+#define COMBOS 64
+static uint32_t combo_attrs[COMBOS][ATTR_SET_WORDS];
 
-	if (a && b)
-		return cmp_value(ct1, ct2, t);
-	if (!(flags & NFCT_CMP_STRICT) && !((flags & NFCT_CMP_MASK) && a))
+static unsigned int combo(const struct cmp_parts *p)
+{
+	return p->part[AC_ORIG] | p->part[AC_REPL] << 1 |
+	       p->part[AC_META] << 2 | p->part[AC_ICMP] << 3 |
+	       p->ports[AS_ORIG] << 4 | p->ports[AS_REPL] << 5;
+}
+
+static void combos_init(void)
+{
+	for (unsigned int i = 0; i < COMBOS; i++) {
+		struct cmp_parts p = {
+			.part = { [AC_ORIG] = i & 1, [AC_REPL] = i >> 1 & 1,
+				  [AC_META] = i >> 2 & 1,
+				  [AC_ICMP] = i >> 3 & 1 },
+			.ports = { [AS_ORIG] = i >> 4 & 1,
+				   [AS_REPL] = i >> 5 & 1 },
+		};
+
+		for (int w = 0; w < ATTR_SET_WORDS; w++) {
+			for (int c = AC_NONE + 1; c <= AC_ICMP; c++)
+				if (c != AC_PORT && p.part[c])
+					combo_attrs[i][w] |= part_attrs[c][w];
+			for (int sc = AS_ORIG; sc <= AS_REPL; sc++)
+				if (p.ports[sc])
+					combo_attrs[i][w] |= port_attrs[sc][w];
+		}
+	}
+}
+
+/* A compared attribute @t set in one object only: equal unless @flags
+ * say otherwise (see cmp_parts()). */
+static bool cmp_one_side(const struct nf_conntrack *ct1,
+			 const struct nf_conntrack *ct2, unsigned int flags,
+			 int t)
+{
+	bool in1 = attr_isset(ct1, t);
+
+	if (!(flags & NFCT_CMP_STRICT) && !((flags & NFCT_CMP_MASK) && in1))
 		return true;
-	return (attr_table[t].flags & AF_LENIENT) && is_zero(a ? ct1 : ct2, t);
+	return (attr_table[t].flags & AF_LENIENT) && is_zero(in1 ? ct1 : ct2, t);
 }
 
 /*
@@ -177,16 +277,22 @@ static bool cmp_parts(const struct nf_conntrack *ct1,
 	if (!add_l4(ct1, ct2, p, ATTR_ORIG_L4PROTO, AS_ORIG) ||
 	    !add_l4(ct1, ct2, p, ATTR_REPL_L4PROTO, AS_REPL))
 		return false;
-	for (int w = 0; w < ATTR_SET_WORDS; w++) {
-		for (uint32_t bits = ct1->set[w] | ct2->set[w]; bits;
-		     bits &= bits - 1) {
-			int t = w * 32 + __builtin_ctz(bits);
+	const uint32_t *compared = combo_attrs[combo(p)];
 
-			if (t >= ATTR_MAX)
-				break;	/* stray bits past the table */
-			if (compared(p, t) && !cmp_one(ct1, ct2, flags, t))
+	for (int w = 0; w < ATTR_SET_WORDS; w++) {
+		uint32_t want = compared[w];
+		uint32_t both = ct1->set[w] & ct2->set[w] & want;
+		uint32_t one = (ct1->set[w] ^ ct2->set[w]) & want;
+
+		for (; both; both &= both - 1)
+			if (!cmp_value(ct1, ct2, w * 32 + __builtin_ctz(both)))
 				return false;
-		}
+		if (!(flags & (NFCT_CMP_STRICT | NFCT_CMP_MASK)))
+			continue;
+		for (; one; one &= one - 1)
+			if (!cmp_one_side(ct1, ct2, flags,
+					  w * 32 + __builtin_ctz(one)))
+				return false;
 	}
 	return true;
 }
