@@ -1,5 +1,5 @@
 /*
- * Extension benchmark (issue 7), in a private network namespace:
+ * Extension benchmark, in a private network namespace:
  * deleting the 100 000 entries with mark 7 among 1 000 000 (a tenth of
  * the ENTRIES given as the argument, among them) with
  * nfct_ext_bulk_delete() (kernel flush filter, and filtered dump +

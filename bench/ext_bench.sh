@@ -1,5 +1,5 @@
 #!/bin/sh
-# Extension benchmark (issue 7): bulk delete and mirror resync figures,
+# Extension benchmark: bulk delete and mirror resync figures,
 # then mirror build against one dump for several table shapes.
 # Usage (as root): bench/ext_bench.sh [builddir] [mirror | ENTRIES]
 #   (default builddir ./build; "mirror": the mirror figures alone;

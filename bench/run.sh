@@ -1,5 +1,5 @@
 #!/bin/bash
-# The performance benchmark (issue 4): this library against the installed
+# The performance benchmark: this library against the installed
 # reference, side by side in one run, in a private network namespace.
 #
 #   bench/run.sh (as root) [-n ENTRIES] [-c CALLGRIND_ENTRIES] [-r ROUNDS]

@@ -827,7 +827,7 @@ static void test_exports(void **state)
 			report("export %s: ours exports a name outside nfct_*/nfexp_*", n);
 	}
 	if (npending)
-		fprintf(stderr, "note: %d reference exports not yet in ours, known pending (issue 3)\n",
+		fprintf(stderr, "note: %d reference exports not yet in ours, known pending\n",
 			npending);
 	assert_int_equal(differences, 0);
 }
