@@ -172,8 +172,36 @@ static int heap_copy(struct nf_conntrack *dst, const struct nf_conntrack *src,
 	return 0;
 }
 
-int attr_store(struct nf_conntrack *ct, int type, const void *value,
-	       size_t len)
+/* Copy an inline value of @n bytes: the sizes attributes have are
+ * copied inline (a memcpy() call costs more than the rest of a set). */
+static inline void store_inline(void *dst, const void *src, size_t n)
+{
+	switch (n) {
+	case 1:
+		memcpy(dst, src, 1);
+		break;
+	case 2:
+		memcpy(dst, src, 2);
+		break;
+	case 4:
+		memcpy(dst, src, 4);
+		break;
+	case 8:
+		memcpy(dst, src, 8);
+		break;
+	case 16:
+		memcpy(dst, src, 16);
+		break;
+	default:
+		memcpy(dst, src, n);
+		break;
+	}
+}
+
+/* attr_store() for the kinds that are not a plain inline value. */
+static __attribute__((noinline)) int store_other(struct nf_conntrack *ct,
+						 int type, const void *value,
+						 size_t len)
 {
 	const struct attr_desc *d = &attr_table[type];
 	void *c;
@@ -214,6 +242,18 @@ int attr_store(struct nf_conntrack *ct, int type, const void *value,
 		memcpy(attr_ptr(ct, type), value, d->size);
 		break;
 	}
+	attr_mark(ct, type);
+	return 0;
+}
+
+int attr_store(struct nf_conntrack *ct, int type, const void *value,
+	       size_t len)
+{
+	const struct attr_desc *d = &attr_table[type];
+
+	if (d->size == 0 || d->kind == AK_STRING)
+		return store_other(ct, type, value, len);
+	store_inline(attr_ptr(ct, type), value, d->size);
 	attr_mark(ct, type);
 	return 0;
 }
