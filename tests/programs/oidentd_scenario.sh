@@ -151,19 +151,34 @@ else
 	echo "oidentd runs on $lib, not on LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
 fi
 echo "== table"
-ct -L -p tcp | sort
+# Sorted from the state on: the timeout before it ticks.
+ct -L -p tcp | sort -k4
 echo "== queries"
 # 1 masq file, 2 forwarded, 3 masquerade kept the port (masq file),
 # 4 SYN_SENT, 5 hand-made ESTABLISHED (forwarded), 6 no such entry,
 # 7 wrong remote port, 8 the client's own port (not the outside one).
-ins python3 - <<'PY'
-import socket
+# oidentd logs a connection when it accepts it and the outcome (from the
+# child that answers) after the answer: the next query waits for that
+# line, so that the log's order is the queries' order.
+ins python3 - "$d/oidentd.log" <<'PY'
+import socket, sys, time
+def outcomes():
+    with open(sys.argv[1]) as f:
+        return sum(1 for l in f if l.startswith("["))
+n = 0
 for q in ("50001 , 6667", "50003 , 6667", "40005 , 6667", "50007 , 6667",
           "50009 , 6668", "50011 , 6667", "50001 , 6668", "40001 , 6667"):
-    s = socket.create_connection(("198.18.0.1", 113), timeout=5)
+    s = socket.create_connection(("198.18.0.1", 113), timeout=60)
     s.sendall((q + "\r\n").encode())
     print(q, "->", s.recv(512).decode().strip())
     s.close()
+    n += 1
+    deadline = time.time() + 60
+    while outcomes() < n:
+        if time.time() > deadline:
+            print("wait_until: timed out waiting for oidentd to log the outcome of", q, file=sys.stderr)
+            sys.exit(1)
+        time.sleep(0.05)  # poll interval, the wait ends on the log line
 PY
 # oidentd logs each query's outcome after it answered it.
 outcomes() {
