@@ -11,14 +11,24 @@
 #   packets=/bytes= to the text oidentd parses)
 set -u
 d=$1 acct=$2
+. "$(dirname "$0")/../lib/wait.sh"
 rm -f "$d"/oidentd.*
 ip link set lo up
 sysctl -qw net.ipv4.ip_forward=1 net.netfilter.nf_conntrack_acct=$acct
-unshare -n sleep 40 &
+# A scenario that gives up still ends its programs and namespaces.
+trap 'kill $(jobs -p) 2>/dev/null' EXIT
+# The client's and the server's network namespaces, each held by a sleep
+# that only keeps it alive until the kill at the end.
+unshare -n sleep 120 &
 cpid=$!
-unshare -n sleep 40 &
+unshare -n sleep 120 &
 spid=$!
-sleep 0.2
+# has_netns PID: PID has left this network namespace (unshare is done).
+has_netns() {
+	[ "$(readlink /proc/$1/ns/net)" != "$(readlink /proc/self/ns/net)" ]
+}
+wait_until "the client's network namespace" has_netns $cpid || exit 1
+wait_until "the server's network namespace" has_netns $spid || exit 1
 # (Background jobs call nsenter directly, so that their job pid is the
 # program itself and the kill at the end reaches it.)
 inc() { nsenter -t $cpid -n "$@"; }
@@ -58,52 +68,66 @@ cat > "$d/oidentd.masq" <<CONF
 10.200.0.2	alice	UNIX
 CONF
 
-# The server: accepts and holds connections.
-nsenter -t $spid -n timeout 30 python3 -c '
+# The server: accepts and holds connections until the kill at the end.
+nsenter -t $spid -n timeout 120 python3 -c '
 import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("198.18.0.2", 6667)); s.listen(8); s.settimeout(25); c = []
-try:
-    while True: c.append(s.accept())
-except OSError: pass
+s.bind(("198.18.0.2", 6667)); s.listen(8); c = []
+while True: c.append(s.accept())
 ' &
 # The client's ident server on 10.200.0.3 (what oidentd --proxy would be):
 # it names the user after the query it got, so the answer relayed by the
 # router shows which ports oidentd read from the conntrack entry.
-nsenter -t $cpid -n timeout 30 python3 -c '
+nsenter -t $cpid -n timeout 120 python3 -c '
 import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("10.200.0.3", 113)); s.listen(8); s.settimeout(25)
-try:
-    while True:
-        c, a = s.accept()
-        q = c.recv(512).decode().strip()
-        p = [x.strip() for x in q.split(",")]
-        c.sendall(("%s , %s : USERID : UNIX : carol-%s-%s\r\n" % (p[0], p[1], p[0], p[1])).encode())
-        c.close()
-except OSError: pass
+s.bind(("10.200.0.3", 113)); s.listen(8)
+while True:
+    c, a = s.accept()
+    q = c.recv(512).decode().strip()
+    p = [x.strip() for x in q.split(",")]
+    c.sendall(("%s , %s : USERID : UNIX : carol-%s-%s\r\n" % (p[0], p[1], p[0], p[1])).encode())
+    c.close()
 ' &
 # oidentd in a private mount namespace: the masq file bind-mounted over
 # /etc/oidentd_masq.conf (the path is built in) and /proc/net/nf_conntrack
 # hidden (as on kernels without CONFIG_NF_CONNTRACK_PROCFS), so that the
 # library is its only way to the table.  -u/-g root: the dump needs
 # CAP_NET_ADMIN, which oidentd's default user lacks.
-timeout 25 unshare -m sh -c 'echo $$ > "$0/oidentd.pid" && mount -t tmpfs none /proc/$$/net &&
+timeout 120 unshare -m sh -c 'echo $$ > "$0/oidentd.pid" && mount -t tmpfs none /proc/$$/net &&
 	mount --bind "$0/oidentd.masq" /etc/oidentd_masq.conf &&
 	exec oidentd -i -S -d -M -u root -g root -a 198.18.0.1' "$d" \
 	> "$d/oidentd.log" 2>&1 &
-sleep 0.5
+# listens NETNS_RUNNER ADDR:PORT: a TCP socket listens on ADDR:PORT in the
+# network namespace NETNS_RUNNER runs commands in.  oidentd listens in
+# this (the router's) namespace, on IPv4 198.18.0.1:113 only (-a).
+listens() {
+	"$1" ss -Hltn | awk -v a="$2" '$4 == a { f = 1 } END { exit !f }'
+}
+wait_until "the server listening on 198.18.0.2:6667" listens ins 198.18.0.2:6667 || exit 1
+wait_until "the client's ident server listening on 10.200.0.3:113" listens inc 10.200.0.3:113 || exit 1
+wait_until "oidentd listening on 198.18.0.1:113" listens command 198.18.0.1:113 || exit 1
 # Connections through the router: 10.200.0.2 (in the masq file), 10.200.0.3
 # (forwarded), one masqueraded with the port kept.
-nsenter -t $cpid -n timeout 20 python3 -c '
-import socket, time
+# It holds them open (signal.pause) until the kill at the end.
+nsenter -t $cpid -n timeout 120 python3 -c '
+import signal, socket
 c = []
 for src in (("10.200.0.2", 40001), ("10.200.0.3", 40003), ("10.200.0.2", 40005)):
     s = socket.socket(); s.bind(src); s.connect(("198.18.0.2", 6667)); c.append(s)
     s.send(b"hello\n")
-time.sleep(20)
+signal.pause()
 ' &
-sleep 1
+# The three connections established (and assured) on the router.
+established() {
+	local l p
+	l=$(conntrack -L -p tcp 2>/dev/null)
+	for p in 40001 40003 40005; do
+		grep -E -q " ESTABLISHED .* sport=$p dport=6667 .*\[ASSURED\]" <<<"$l" ||
+			return 1
+	done
+}
+wait_until "the client's 3 connections established through the router" established || exit 1
 ct() { conntrack "$@" 2>&1 | grep -v 'flow entr'; }
 # Entries oidentd must tell apart from the real ones: a NATed entry in
 # SYN_SENT (not ESTABLISHED: no answer), an ESTABLISHED one inserted by
@@ -127,21 +151,40 @@ else
 	echo "oidentd runs on $lib, not on LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
 fi
 echo "== table"
-ct -L -p tcp | sort
+# Sorted from the state on: the timeout before it ticks.
+ct -L -p tcp | sort -k4
 echo "== queries"
 # 1 masq file, 2 forwarded, 3 masquerade kept the port (masq file),
 # 4 SYN_SENT, 5 hand-made ESTABLISHED (forwarded), 6 no such entry,
 # 7 wrong remote port, 8 the client's own port (not the outside one).
-ins python3 - <<'PY'
-import socket
+# oidentd logs a connection when it accepts it and the outcome (from the
+# child that answers) after the answer: the next query waits for that
+# line, so that the log's order is the queries' order.
+ins python3 - "$d/oidentd.log" <<'PY'
+import socket, sys, time
+def outcomes():
+    with open(sys.argv[1]) as f:
+        return sum(1 for l in f if l.startswith("["))
+n = 0
 for q in ("50001 , 6667", "50003 , 6667", "40005 , 6667", "50007 , 6667",
           "50009 , 6668", "50011 , 6667", "50001 , 6668", "40001 , 6667"):
-    s = socket.create_connection(("198.18.0.1", 113), timeout=5)
+    s = socket.create_connection(("198.18.0.1", 113), timeout=60)
     s.sendall((q + "\r\n").encode())
     print(q, "->", s.recv(512).decode().strip())
     s.close()
+    n += 1
+    deadline = time.time() + 60
+    while outcomes() < n:
+        if time.time() > deadline:
+            print("wait_until: timed out waiting for oidentd to log the outcome of", q, file=sys.stderr)
+            sys.exit(1)
+        time.sleep(0.05)  # poll interval, the wait ends on the log line
 PY
-sleep 0.3
+# oidentd logs each query's outcome after it answered it.
+outcomes() {
+	[ "$(grep -c '^\[' "$d/oidentd.log")" -ge 8 ]
+}
+wait_until "oidentd to log the outcome of the 8 queries" outcomes || exit 1
 kill $(jobs -p) 2>/dev/null
 wait
 echo "== oidentd log"

@@ -9,6 +9,7 @@
 # client, logged as %>nfmark.  $1 is a scratch dir.
 set -u
 d=$1
+. "$(dirname "$0")/../lib/wait.sh"
 s=$d/squid
 rm -rf "$s"
 mkdir -p "$s/www"; echo hello-from-origin > "$s/www/index.txt"
@@ -45,9 +46,21 @@ qos_flows mark
 http_access allow m
 http_access deny all
 CONF
+# A scenario that gives up still ends its servers.
+trap 'kill $(jobs -p) 2>/dev/null' EXIT
 (cd "$s/www" && exec python3 -m http.server --bind 127.0.0.1 8080) >/dev/null 2>&1 &
-timeout 30 squid -N -f "$s/squid.conf" &
-sleep 2
+timeout 60 squid -N -f "$s/squid.conf" &
+# squid has read its configuration (ACLs included) before it listens; a
+# connection made then only queues until it accepts.
+listening() {
+	local l
+	l=$(ss -Hltn)
+	grep -q ' 127\.0\.0\.1:8080 ' <<<"$l" &&
+		grep -q ' 127\.0\.0\.1:3128 ' <<<"$l" &&
+		grep -q ' \[::1\]:3128 ' <<<"$l"
+}
+wait_until "squid listening on 127.0.0.1:3128 and [::1]:3128, the origin on :8080" \
+	listening || exit 1
 # One GET through the proxy per client, each from a fixed source port.
 python3 - <<'PY'
 import re, socket
@@ -73,7 +86,15 @@ for src, proxy, port in (("127.0.0.2", "127.0.0.1", 41002),
 	m = re.search("hello-from-origin|Access Denied", t)
 	print(src, code, m.group(0) if m else "-")
 PY
-sleep 1
+# Every connection (4 clients, squid's 2 to the origin) closed on both
+# sides: its entry is in TIME_WAIT, its mark final.
+closed() {
+	local l
+	l=$(conntrack -L -p tcp 2>/dev/null)
+	[ "$(grep -c ' TIME_WAIT ' <<<"$l")" -eq 6 ] &&
+		[ "$(grep -c . <<<"$l")" -eq 6 ]
+}
+wait_until "the 6 tcp entries in TIME_WAIT" closed || exit 1
 conntrack -L -p tcp 2>&1 | sort -k5
 kill %2; wait %2
 kill %1; wait

@@ -4,6 +4,7 @@
 # and all events to XML (nfct_snprintf NFCT_O_XML).  $1 is a scratch dir.
 set -u
 d=$1
+. "$(dirname "$0")/../lib/wait.sh"
 lib=/usr/lib/x86_64-linux-gnu/ulogd
 [ -d $lib ] || lib=$(dirname "$(find /usr/lib -name ulogd_inpflow_NFCT.so | head -1)")
 rm -rf "$d/xml" "$d"/*.log
@@ -50,8 +51,17 @@ sysctl -qw net.netfilter.nf_conntrack_events=1
 nft add table ip t && nft add chain ip t out '{ type filter hook output priority 0; }' && nft add rule ip t out ct state new counter
 # An entry that exists before ulogd starts: the hashed stack dumps it.
 conntrack -I -s 10.1.9.9 -d 10.2.2.2 -p tcp --sport 99 --dport 20 --state ESTABLISHED -t 100 -u SEEN_REPLY 2>&1
-timeout 30 ulogd -c "$d/ulogd.conf" &
-sleep 1
+# A scenario that gives up still ends ulogd.
+trap 'kill $(jobs -p) 2>/dev/null' EXIT
+timeout 60 ulogd -c "$d/ulogd.conf" &
+upid=$!
+# Ready: its three NFCT stacks subscribed (the hashed one has dumped the
+# table and ct1's filter is attached before it waits), ulogd in select.
+wait_until "ulogd's 3 NFCT stacks listening for events" nl_listener_ready $upid 3 || exit 1
+# settled WHAT: ulogd has read and logged every event queued so far.
+settled() {
+	wait_until "ulogd to log the events of $1" nl_listener_idle $upid || exit 1
+}
 conntrack -I -s 10.1.1.1 -d 10.2.2.2 -p tcp --sport 10 --dport 20 --state ESTABLISHED -t 100 -u SEEN_REPLY 2>&1
 conntrack -I -s 10.1.1.1 -d 10.2.2.2 -p udp --sport 10 --dport 20 -t 100 2>&1
 conntrack -I -s 10.1.1.1 -d 10.2.2.3 -p icmp --icmp-type 8 --icmp-code 0 --icmp-id 5 -t 100 2>&1
@@ -63,17 +73,16 @@ conntrack -I -s 10.1.1.1 -d 10.2.2.2 -p sctp --sport 10 --dport 20 --orig-vtag 1
 # Real traffic over loopback: a UDP datagram nobody receives, from a
 # fixed port so the output is deterministic.
 python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 40000)); s.sendto(b"x", ("127.0.0.1", 9999))'
-sleep 0.5
+settled "the insertions"
 conntrack -U -s 10.1.1.1 -p tcp -m 7 2>&1
-sleep 0.5
+settled "the update"
 # Delete one by one so event order does not depend on the hash table.
 for args in "-s 10.1.9.9" "-s 10.1.1.1 -p tcp" "-s 10.1.1.1 -p udp -d 10.2.2.2" \
 	"-s 10.1.1.1 -p icmp" "-s 10.3.1.1" "-d 10.9.2.2" "-d 2001:db8:2::2" \
 	"-d 2001:db8:2::3" "-p sctp" "-d 127.0.0.1"; do
 	conntrack -D $args >/dev/null 2>&1
-	sleep 0.2
+	settled "conntrack -D $args"
 done
-sleep 0.5
 kill %1
 wait
 echo "== LOGEMU"
