@@ -22,9 +22,11 @@ targets=("${@:-${all[@]}}")
 
 CC=${CC_FUZZ:-clang}
 san=-fsanitize=address,undefined
-cflags=(-g -O1 -D_GNU_SOURCE -Iinclude -Isrc/object -Isrc/codec -Isrc/request -Isrc/io -Isrc/ext -fno-omit-frame-pointer
+cflags=(-g -O1 -D_GNU_SOURCE -Iinclude -fno-omit-frame-pointer
 	-fno-sanitize-recover=all -Wall -Wextra -Wno-deprecated-declarations -Wno-missing-field-initializers
 	$(pkg-config --cflags libmnl libnfnetlink))
+# every layer folder holds headers its neighbours include
+for d in src/*/; do cflags+=("-I${d%/}"); done
 libs=($(pkg-config --libs libmnl libnfnetlink))
 
 mkdir -p "$out/obj"
