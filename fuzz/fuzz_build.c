@@ -216,8 +216,20 @@ static uint8_t *every_size(build_fn fn, const void *obj, int q,
 /* A built conntrack message parses back to an equal object. */
 static void parse_back(const struct nf_conntrack *ct, const uint8_t *msg)
 {
-	struct nf_conntrack *back = nfct_new();
+	struct nf_conntrack *back;
 
+	/*
+	 * Only objects whose two tuples carry the same layer 4 protocol
+	 * (as every kernel entry does) round-trip: an object has one set of
+	 * ICMP attributes, which the parser fills from whichever tuple
+	 * carries ICMP, as the reference does.
+	 */
+	if (nfct_attr_is_set(ct, ATTR_ORIG_L4PROTO) !=
+	    nfct_attr_is_set(ct, ATTR_REPL_L4PROTO) ||
+	    nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO) !=
+	    nfct_get_attr_u8(ct, ATTR_REPL_L4PROTO))
+		return;
+	back = nfct_new();
 	if (back == NULL)
 		return;
 	if (nfct_nlmsg_parse((const struct nlmsghdr *)msg, back) < 0)
