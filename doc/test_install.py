@@ -229,9 +229,14 @@ def test_chapter_commands(a):
             if rel != 'build':
                 script = re.sub(r'\bbuild/', rel + '/', script)
                 script = script.replace('doc/ext/cost.sh', 'doc/ext/cost.sh ' + rel)
-            # a private mount namespace: ip netns add's /run/netns is ours
+            # a private mount namespace with a tmpfs of its own on
+            # /run/netns: what ip netns add makes there never reaches the
+            # host, even when a block fails before its ip netns del
+            prelude = ('mkdir -p /run/netns && '
+                       'mount -t tmpfs nfct-doc /run/netns && set -x\n')
             r = subprocess.run(['unshare', '-m', '-n', '--propagation',
-                                'private', 'bash', '-e', '-x', '-c', script],
+                                'private', 'bash', '-e', '-c',
+                                prelude + script],
                                cwd=a.srcroot, capture_output=True, text=True)
             n += 1
             if r.returncode != 0:
