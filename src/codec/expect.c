@@ -221,12 +221,8 @@ NFCT_EXPORT int nfexp_parse_expect(enum nf_conntrack_msg_type type,
 		errno = EINVAL;
 		return NFCT_T_ERROR;
 	}
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg)) {
-		errno = EINVAL;
-		return 0;
-	}
-	t = nl_event_type(nlh);
-	if (!(t & type))
+	t = nl_wanted_type(nlh, type);
+	if (t == 0)
 		return 0;
 	if (nfexp_nlmsg_parse(nlh, exp) < 0)
 		return NFCT_T_ERROR;

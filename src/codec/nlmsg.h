@@ -111,6 +111,26 @@ nl_event_type(const struct nlmsghdr *nlh)
 	}
 }
 
+/*
+ * The type the deprecated parse calls (nfct_parse_conntrack(),
+ * nfexp_parse_expect()) answer for @nlh: its NFCT_T_* type if that is
+ * one of @want, else 0, also for a message too short for its headers
+ * (errno EINVAL), which the reference reports as not wanted rather than
+ * as an error.
+ */
+static inline int nl_wanted_type(const struct nlmsghdr *nlh,
+				 unsigned int want)
+{
+	int t;
+
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg)) {
+		errno = EINVAL;
+		return 0;
+	}
+	t = nl_event_type(nlh);
+	return (t & want) ? t : 0;
+}
+
 /* ---- attributes ------------------------------------------------------ */
 
 /*

@@ -764,14 +764,8 @@ NFCT_EXPORT int nfct_parse_conntrack(enum nf_conntrack_msg_type type,
 		errno = EINVAL;
 		return NFCT_T_ERROR;
 	}
-	/* The original reports a message too short for its headers as not
-	 * wanted rather than as an error. */
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg)) {
-		errno = EINVAL;
-		return 0;
-	}
-	t = nl_event_type(nlh);
-	if (!(t & type))
+	t = nl_wanted_type(nlh, type);
+	if (t == 0)
 		return 0;
 	if (nfct_nlmsg_parse(nlh, ct) < 0)
 		return NFCT_T_ERROR;
