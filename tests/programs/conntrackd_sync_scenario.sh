@@ -34,15 +34,15 @@ echo "== B commit"
 inb conntrackd -C "$d/B.conf" -c | sed -E 's/taken [0-9.]+ sec/taken N sec/'
 wait_until "4 entries committed to B's kernel table" count_is 4 inb conntrack -L || exit 1
 echo "== B kernel"
-inb conntrack -L 2>&1 | sort
+inb conntrack -L 2>&1 | sort_table
 echo "== A update"
-ct -U -s 1.1.1.1 -p tcp --sport 10 -m 9 | sort
+ct -U -s 1.1.1.1 -p tcp --sport 10 -m 9 | sort_table
 bext_mark9() { bext | grep -q 'sport=10 dport=20 .*mark=9'; }
 wait_until "the new mark in B's external cache" bext_mark9 || exit 1
 inb conntrackd -C "$d/B.conf" -e | sort
 echo "== A delete"
-ct -D -p udp -s 1.1.1.1 | sort
-ct -D -p icmp | sort
+ct -D -p udp -s 1.1.1.1 | sort_table
+ct -D -p icmp | sort_table
 wait_until "2 entries left in B's external cache" count_is 2 bext || exit 1
 inb conntrackd -C "$d/B.conf" -e | sort
 # B's own daemon has seen the commit's 4 entries (its kernel events).

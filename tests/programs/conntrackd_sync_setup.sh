@@ -8,6 +8,7 @@
 # longer than a scenario lasts, keeps those counters to the events the
 # scenario makes (a short period made them depend on the machine's speed).
 . "$(dirname "$0")/../lib/wait.sh"
+. "$(dirname "$0")/../lib/table.sh"
 rm -f "$d"/[AB].*
 ip link set lo up
 sysctl -qw net.netfilter.nf_conntrack_events=1

@@ -5,6 +5,7 @@
 set -u
 d=$1
 . "$(dirname "$0")/../lib/wait.sh"
+. "$(dirname "$0")/../lib/table.sh"
 rm -f "$d/dnsmasq.log"
 ip link set lo up
 ip addr add 127.0.0.2/8 dev lo 2>/dev/null
@@ -42,7 +43,7 @@ PY
 # entry's existence ends the exchange (its mark is what is compared).
 upstream() { conntrack -L -p udp --dport 53 2>/dev/null | grep -q 'dst=127.0.0.2'; }
 wait_until "dnsmasq's upstream query in the table" upstream || exit 1
-conntrack -L -p udp 2>&1 | sort
+conntrack -L -p udp 2>&1 | sort_table
 kill %1
 wait
 sed -E 's/^[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} dnsmasq\[[0-9]+\]: //' "$d/dnsmasq.log"

@@ -12,6 +12,7 @@
 set -u
 d=$1 acct=$2
 . "$(dirname "$0")/../lib/wait.sh"
+. "$(dirname "$0")/../lib/table.sh"
 rm -f "$d"/oidentd.*
 ip link set lo up
 sysctl -qw net.ipv4.ip_forward=1 net.netfilter.nf_conntrack_acct=$acct
@@ -152,7 +153,7 @@ else
 fi
 echo "== table"
 # Sorted from the state on: the timeout before it ticks.
-ct -L -p tcp | sort -k4
+ct -L -p tcp | sort_table
 echo "== queries"
 # 1 masq file, 2 forwarded, 3 masquerade kept the port (masq file),
 # 4 SYN_SENT, 5 hand-made ESTABLISHED (forwarded), 6 no such entry,

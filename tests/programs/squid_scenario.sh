@@ -10,6 +10,7 @@
 set -u
 d=$1
 . "$(dirname "$0")/../lib/wait.sh"
+. "$(dirname "$0")/../lib/table.sh"
 s=$d/squid
 rm -rf "$s"
 mkdir -p "$s/www"; echo hello-from-origin > "$s/www/index.txt"
@@ -95,7 +96,7 @@ closed() {
 		[ "$(grep -c . <<<"$l")" -eq 6 ]
 }
 wait_until "the 6 tcp entries in TIME_WAIT" closed || exit 1
-conntrack -L -p tcp 2>&1 | sort -k5
+conntrack -L -p tcp 2>&1 | sort_table
 kill %2; wait %2
 kill %1; wait
 # squid logs a failed conntrack query at debug level 17,2.
